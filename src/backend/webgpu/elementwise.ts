@@ -1,0 +1,125 @@
+// WebGPU launchers for the elementwise family (shaders/elementwise.wgsl): fill, unary, binary, where.
+import type { BinaryOp, Storage, StridedView, UnaryOp } from '../types.js';
+import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+
+export const WG = 256;
+export const MAX_RANK = 8;
+
+export const UNARY_OPS: readonly UnaryOp[] = [
+  'neg', 'exp', 'log', 'sqrt', 'abs', 'square', 'sign', 'reciprocal', 'relu', 'leakyRelu', 'elu', 'sigmoid',
+  'tanh', 'gelu', 'reluGrad', 'leakyReluGrad', 'eluGrad', 'geluGrad', 'powScalar', 'mulScalar', 'addScalar',
+  'rsubScalar', 'rdivScalar',
+];
+export const BINARY_OPS: readonly BinaryOp[] = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal',
+];
+const INT_UNARY = new Set<UnaryOp>(['powScalar', 'neg', 'abs', 'square', 'sign', 'relu', 'reluGrad', 'mulScalar', 'addScalar', 'rsubScalar']);
+
+export interface Collapsed {
+  shape: number[];
+  strides: number[][];
+  offsets: number[];
+  /** per view: 0 contiguous (offset + i), 1 broadcast scalar, 2 strided */
+  modes: number[];
+}
+
+/** drops size-1 dims and merges dims that are contiguous in every view */
+export function collapseViews(shape: readonly number[], views: readonly StridedView[]): Collapsed {
+  const dims: number[] = [];
+  const strides: number[][] = views.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 1) continue;
+    const last = dims.length - 1;
+    if (last >= 0 && views.every((v, k) => strides[k][last] === v.strides[d] * shape[d])) {
+      dims[last] *= shape[d];
+      views.forEach((v, k) => (strides[k][last] = v.strides[d]));
+    } else {
+      dims.push(shape[d]);
+      views.forEach((v, k) => strides[k].push(v.strides[d]));
+    }
+  }
+  const modes = strides.map((st) => {
+    if (st.every((s) => s === 0)) return 1;
+    let c = 1;
+    for (let d = dims.length - 1; d >= 0; d--) {
+      if (st[d] !== c) return 2;
+      c *= dims[d];
+    }
+    return 0;
+  });
+  if (dims.length > MAX_RANK && modes.some((m) => m === 2)) {
+    throw new Error(`webgrad: WebGPU strided kernels support rank <= ${MAX_RANK} after merging dims (got ${dims.length})`);
+  }
+  return { shape: dims, strides, offsets: views.map((v) => v.offset), modes };
+}
+
+function viewUniforms(n: number, c: Collapsed | null, alpha = 0, alphaInt = 0): Uniforms {
+  const u = new Uniforms().u32(n, c ? c.shape.length : 0).f32(alpha).i32(alphaInt);
+  u.vec4Array('u32', c?.shape ?? [], MAX_RANK);
+  for (let k = 0; k < 3; k++) u.vec4Array('i32', c?.strides[k] ?? [], MAX_RANK);
+  u.vec4Array('i32', c?.offsets ?? [], 4);
+  return u;
+}
+
+const isInt = (s: Storage): boolean => s.dtype === 'int32';
+
+export function fill(dev: WebGPUDevice, out: Storage, value: number): void {
+  const o = gpuStorage(out);
+  if (o.size === 0) return;
+  dev.dispatch({
+    shader: 'elementwise', entry: 'fill', label: 'fill',
+    defines: { OUT_INT: isInt(o) },
+    constants: { WG, INT_ARITH: isInt(o) ? 1 : 0 },
+    uniforms: viewUniforms(o.size, null, value, Number.isFinite(value) ? value : 0),
+    inputs: [], outputs: [o], workgroups: Math.ceil(o.size / WG),
+  });
+}
+
+export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, alpha: number): void {
+  const xs = gpuStorage(x);
+  const o = gpuStorage(out);
+  if (o.size === 0) return;
+  const intArith = isInt(xs) && isInt(o) && INT_UNARY.has(op) && Number.isInteger(alpha) && Math.abs(alpha) < 2 ** 31;
+  dev.dispatch({
+    shader: 'elementwise', entry: 'unary', label: `unary.${op}`,
+    defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o) },
+    constants: { WG, OP: UNARY_OPS.indexOf(op), INT_ARITH: intArith ? 1 : 0 },
+    uniforms: viewUniforms(o.size, null, alpha, intArith ? alpha : 0),
+    inputs: [xs], outputs: [o], workgroups: Math.ceil(o.size / WG),
+  });
+}
+
+export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: StridedView, b: Storage, bView: StridedView, out: Storage): void {
+  const as = gpuStorage(a);
+  const bs = gpuStorage(b);
+  const o = gpuStorage(out);
+  if (o.size === 0) return;
+  const c = collapseViews(aView.shape, [aView, bView]);
+  const intArith = isInt(as) && isInt(bs) && isInt(o);
+  dev.dispatch({
+    shader: 'elementwise', entry: 'binary', label: `binary.${op}`,
+    defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o) },
+    constants: { WG, OP: BINARY_OPS.indexOf(op), MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
+    uniforms: viewUniforms(o.size, c),
+    inputs: [as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
+  });
+}
+
+export function where(
+  dev: WebGPUDevice, cond: Storage, condView: StridedView, a: Storage, aView: StridedView, b: Storage, bView: StridedView, out: Storage,
+): void {
+  const cs = gpuStorage(cond);
+  const as = gpuStorage(a);
+  const bs = gpuStorage(b);
+  const o = gpuStorage(out);
+  if (o.size === 0) return;
+  const c = collapseViews(condView.shape, [condView, aView, bView]);
+  const intArith = isInt(as) && isInt(bs) && isInt(o);
+  dev.dispatch({
+    shader: 'elementwise', entry: 'where_select', label: 'where',
+    defines: { IN0_INT: isInt(cs), IN1_INT: isInt(as), IN2_INT: isInt(bs), OUT_INT: isInt(o) },
+    constants: { WG, MODE0: c.modes[0], MODE1: c.modes[1], MODE2: c.modes[2], INT_ARITH: intArith ? 1 : 0 },
+    uniforms: viewUniforms(o.size, c),
+    inputs: [cs, as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
+  });
+}

@@ -1,0 +1,52 @@
+// The WebGPU backend: device.ts (device, pool, pipelines, recorder) plus one launcher file
+// per kernel family. `createWebGPUBackend` returns the same `Backend` interface as the CPU one.
+import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { copyStrided, scatterStridedInPlace } from './copy.js';
+import { type DeviceOptions, WebGPUDevice } from './device.js';
+import { binary, fill, unary, where } from './elementwise.js';
+import { gather, gatherBackward, oneHot } from './gather.js';
+import { matmul } from './matmul.js';
+import { optimizerStep } from './optimizer.js';
+import { reduce } from './reduce.js';
+import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
+
+export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'>;
+
+export type WebGPUBackend = Backend & { readonly device: WebGPUDevice };
+
+export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+  const dev = await WebGPUDevice.create(opts);
+  return {
+    name: 'webgpu',
+    device: dev,
+    adapterName: dev.adapterName,
+    isSoftwareAdapter: dev.isSoftwareAdapter,
+    alloc: (size: number, dtype: DType): Storage => dev.alloc(size, dtype),
+    upload: (data: TypedArray): Storage => dev.upload(data),
+    read: (s: Storage): Promise<TypedArray> => dev.read(s),
+    free: (s: Storage): void => dev.free(s),
+    flush: (): Promise<void> => dev.flush(),
+    stats: () => dev.stats(),
+    resetStats: () => dev.resetStats(),
+    destroy: () => dev.destroy(),
+    fill: (out, value) => fill(dev, out, value),
+    unary: (op, x, out, alpha) => unary(dev, op, x, out, alpha),
+    binary: (op, a, av, b, bv, out) => binary(dev, op, a, av, b, bv, out),
+    where: (c, cv, a, av, b, bv, out) => where(dev, c, cv, a, av, b, bv, out),
+    copyStrided: (x, view, out) => copyStrided(dev, x, view, out),
+    scatterStridedInPlace: (src, dst, view) => scatterStridedInPlace(dev, src, dst, view),
+    reduce: (op, x, outer, len, inner, out) => reduce(dev, op, x, outer, len, inner, out),
+    matmul: (a, b, out, args) => matmul(dev, a, b, out, args),
+    softmax: (x, rows, cols, log, out) => softmax(dev, x, rows, cols, log, out),
+    crossEntropy: (l, y, rows, cols, eps, out) => crossEntropy(dev, l, y, rows, cols, eps, out),
+    crossEntropyBackward: (l, y, g, rows, cols, eps, out) => crossEntropyBackward(dev, l, y, g, rows, cols, eps, out),
+    gather: (x, idx, outer, axisLen, inner, out) => gather(dev, x, idx, outer, axisLen, inner, out),
+    gatherBackward: (g, idx, outer, axisLen, inner, out) => gatherBackward(dev, g, idx, outer, axisLen, inner, out),
+    oneHot: (labels, n, classes, out) => oneHot(dev, labels, n, classes, out),
+    optimizerStep: (args, param, grad, state) => optimizerStep(dev, args, param, grad, state),
+  };
+}
+
+export { WebGPUDevice, GpuStorage, Uniforms, gpuStorage, sizeClass } from './device.js';
+export type { DeviceOptions, DispatchSpec } from './device.js';
+export { preprocess } from './preprocess.js';

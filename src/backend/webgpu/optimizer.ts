@@ -1,0 +1,40 @@
+// WebGPU launcher for the fused optimizer step (shaders/optimizer.wgsl): one dispatch per
+// parameter tensor, updating it and its state in place.
+import type { OptimizerRule, OptimizerStepArgs, Storage } from '../types.js';
+import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+
+const WG = 256;
+/** how many state slots each entry point binds (see the KernelSignatures docs) */
+const SLOTS: Record<OptimizerRule, number> = { sgd: 1, rmsprop: 3, adam: 3 };
+
+function flags(a: OptimizerStepArgs, momentumSlot: Storage | null | undefined): number {
+  return (a.firstStep ? 1 : 0) | (a.nesterov ? 2 : 0) | (momentumSlot ? 4 : 0) | (a.centered ? 8 : 0)
+    | (a.amsgrad ? 16 : 0) | (a.decoupledWeightDecay ? 32 : 0);
+}
+
+export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void {
+  const p = gpuStorage(param);
+  const g = gpuStorage(grad);
+  if (p.size === 0) return;
+  const slots = SLOTS[args.rule];
+  // the bind group needs a buffer in every slot the entry point declares; slots for options
+  // that are off get distinct one-element dummies (writable bindings must not alias)
+  const dummies: GpuStorage[] = [];
+  const bound = Array.from({ length: slots }, (_, k) => {
+    const s = state[k];
+    if (s) return gpuStorage(s);
+    const d = gpuStorage(dev.alloc(1, 'float32'));
+    dummies.push(d);
+    return d;
+  });
+  const momentumSlot = args.rule === 'sgd' ? state[0] : args.rule === 'rmsprop' ? state[1] : null;
+  dev.dispatch({
+    shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
+    constants: { WG },
+    uniforms: new Uniforms().u32(p.size, flags(args, momentumSlot))
+      .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
+      .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
+    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(p.size / WG),
+  });
+  for (const d of dummies) dev.free(d);
+}
