@@ -1,0 +1,105 @@
+// Fused optimizer steps, in place: one invocation per element updates the parameter and its
+// state buffers in one pass (PyTorch's torch.optim formulas; src/backend/cpu/optimizer.ts is
+// the reference). Options are runtime flags in the uniform, so one pipeline per rule serves
+// every configuration; unused state slots are bound to tiny dummy buffers and never touched.
+// Overrides: WG.
+
+override WG: u32 = 256;
+
+const FIRST_STEP: u32 = 1u;
+const NESTEROV: u32 = 2u;
+const MOMENTUM: u32 = 4u;
+const CENTERED: u32 = 8u;
+const AMSGRAD: u32 = 16u;
+const DECOUPLED: u32 = 32u;
+
+struct U {
+  n: u32,
+  flags: u32,
+  lr: f32,
+  weightDecay: f32,
+  momentum: f32,
+  dampening: f32,
+  alpha: f32,
+  eps: f32,
+  beta1: f32,
+  beta2: f32,
+  // Adam: lr / (1 − β1^t) and sqrt(1 − β2^t), computed on the host in float64
+  stepSize: f32,
+  biasCorrection2Sqrt: f32,
+}
+
+@group(0) @binding(0) var<uniform> u: U;
+@group(0) @binding(1) var<storage, read> grad: array<f32>;
+@group(0) @binding(2) var<storage, read_write> param: array<f32>;
+@group(0) @binding(3) var<storage, read_write> state0: array<f32>;
+@group(0) @binding(4) var<storage, read_write> state1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> state2: array<f32>;
+
+fn has(flag: u32) -> bool { return (u.flags & flag) != 0u; }
+
+fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
+  return (wid.y * nwg.x + wid.x) * WG + lid.x;
+}
+
+// state0 = momentum buffer
+@compute @workgroup_size(WG)
+fn sgd_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i >= u.n) { return; }
+  let p = param[i];
+  var d = grad[i] + u.weightDecay * p;
+  if (has(MOMENTUM)) {
+    var buf: f32;
+    if (has(FIRST_STEP)) { buf = d; } else { buf = state0[i] * u.momentum + (1.0 - u.dampening) * d; }
+    state0[i] = buf;
+    if (has(NESTEROV)) { d = d + u.momentum * buf; } else { d = buf; }
+  }
+  param[i] = p - u.lr * d;
+}
+
+// state0 = square average, state1 = momentum buffer, state2 = gradient average (centered)
+@compute @workgroup_size(WG)
+fn rmsprop_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i >= u.n) { return; }
+  let p = param[i];
+  let d = grad[i] + u.weightDecay * p;
+  let sq = state0[i] * u.alpha + (1.0 - u.alpha) * d * d;
+  state0[i] = sq;
+  var avg: f32;
+  if (has(CENTERED)) {
+    let ga = state2[i] + (d - state2[i]) * (1.0 - u.alpha);
+    state2[i] = ga;
+    avg = sqrt(sq - ga * ga) + u.eps;
+  } else {
+    avg = sqrt(sq) + u.eps;
+  }
+  if (has(MOMENTUM)) {
+    let buf = state1[i] * u.momentum + d / avg;
+    state1[i] = buf;
+    param[i] = p - u.lr * buf;
+  } else {
+    param[i] = p - u.lr * (d / avg);
+  }
+}
+
+// state0 = exp_avg, state1 = exp_avg_sq, state2 = max_exp_avg_sq (amsgrad)
+@compute @workgroup_size(WG)
+fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = flatIndex(wid, nwg, lid);
+  if (i >= u.n) { return; }
+  var p = param[i];
+  var d = grad[i];
+  if (has(DECOUPLED)) { p = p * (1.0 - u.lr * u.weightDecay); } else { d = d + u.weightDecay * p; }
+  let m = state0[i] + (d - state0[i]) * (1.0 - u.beta1);
+  state0[i] = m;
+  let v = state1[i] * u.beta2 + (1.0 - u.beta2) * d * d;
+  state1[i] = v;
+  var second = v;
+  if (has(AMSGRAD)) {
+    second = max(state2[i], v);
+    state2[i] = second;
+  }
+  param[i] = p - u.stepSize * (m / (sqrt(second) / u.biasCorrection2Sqrt + u.eps));
+}

@@ -1,0 +1,212 @@
+// The Optimizer base: parameter groups, per-parameter state tensors, zeroGrad, and a
+// PyTorch-shaped stateDict. Subclasses only say which state a parameter needs and which
+// hyper-parameters its step uses; the update itself is one fused backend kernel per
+// parameter tensor (`optimizerStep`), run in place, with no readback.
+import type { OptimizerStepArgs } from '../backend/types.js';
+import { zeros } from '../creation.js';
+import { getBackend, noGrad } from '../runtime.js';
+import type { Tensor } from '../tensor.js';
+
+/** Hyper-parameters shared by every optimizer; subclasses extend it. */
+export interface GroupOptions {
+  lr?: number;
+  weightDecay?: number;
+}
+
+/** `{ params, ...options }`: options override the optimizer's defaults for these tensors. */
+export type ParamGroupSpec<O> = { params: Iterable<Tensor> } & Partial<O>;
+
+export type ParamsArg<O> = Iterable<Tensor> | Iterable<ParamGroupSpec<O>>;
+
+/** A group as the optimizer holds it: every option resolved, `lr` mutable (schedulers set it). */
+export type ParamGroup<O> = Required<O> & {
+  params: Tensor[];
+  /** the lr a scheduler started from (set by the first scheduler attached, as PyTorch's initial_lr) */
+  initialLr?: number;
+};
+
+/** Per-parameter state: the step count and the named state tensors (e.g. expAvg). */
+export interface ParamState {
+  step: number;
+  tensors: Record<string, Tensor>;
+}
+
+/**
+ * PyTorch's layout: `state` keyed by the parameter's index across all groups (in order),
+ * `paramGroups` with `params` replaced by those indices. The tensors are the live state.
+ */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  paramGroups: Record<string, unknown>[];
+}
+
+/** defaults overridden by the options that are set (an explicit `undefined` keeps the default, as an omitted keyword argument) */
+export function withDefaults<T extends object>(defaults: T, opts: object): T {
+  const out: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+function isGroupSpec<O>(v: unknown): v is ParamGroupSpec<O> {
+  return typeof v === 'object' && v !== null && 'params' in v && !('shape' in v);
+}
+
+export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
+  readonly paramGroups: ParamGroup<O>[] = [];
+  protected readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: ParamsArg<O>, readonly defaults: Required<O>) {
+    const items = [...(params as Iterable<Tensor | ParamGroupSpec<O>>)];
+    if (items.length === 0) throw new Error(`webgrad: ${this.constructor.name}: got an empty parameter list`);
+    const specs: ParamGroupSpec<O>[] = items.every(isGroupSpec) ? (items as ParamGroupSpec<O>[])
+      : [{ params: items as Tensor[] } as unknown as ParamGroupSpec<O>];
+    const seen = new Set<Tensor>();
+    for (const spec of specs) {
+      const { params: groupParams, ...overrides } = spec;
+      const list = [...groupParams];
+      for (const p of list) {
+        if (!p.requiresGrad) throw new Error(`webgrad: ${this.constructor.name}: ${p} does not require grad; only trainable tensors can be optimized`);
+        if (p.dtype !== 'float32') throw new Error(`webgrad: ${this.constructor.name}: ${p} is not float32`);
+        if (seen.has(p)) throw new Error(`webgrad: ${this.constructor.name}: a parameter appears in more than one group`);
+        seen.add(p);
+      }
+      this.paramGroups.push({ ...withDefaults(defaults, overrides), params: list } as ParamGroup<O>);
+    }
+    for (const g of this.paramGroups) this.validate(g);
+  }
+
+  /** Throws on out-of-range hyper-parameters (as PyTorch's constructors). */
+  protected validate(group: ParamGroup<O>): void {
+    if (!(group.lr! >= 0)) throw new Error(`webgrad: ${this.constructor.name}: invalid learning rate ${group.lr}`);
+    if (!(group.weightDecay! >= 0)) throw new Error(`webgrad: ${this.constructor.name}: invalid weightDecay ${group.weightDecay}`);
+  }
+
+  /**
+   * The names of the state tensors in the kernel's slot order (see OptimizerStepArgs), null
+   * where an option of `group` is off. Named state is allocated as zeros on a parameter's first step.
+   */
+  protected abstract stateSlots(group: ParamGroup<O>): (string | null)[];
+
+  /**
+   * The fused kernel's arguments for one parameter of `group` at its step count `step`
+   * (1-based); `created` names the state tensors allocated for this step (SGD starts its
+   * momentum buffer from the gradient then, as PyTorch does when the buffer is None).
+   */
+  protected abstract stepArgs(group: ParamGroup<O>, step: number, created: ReadonlySet<string>): OptimizerStepArgs;
+
+  private stateNames(group: ParamGroup<O>): string[] {
+    return this.stateSlots(group).filter((n): n is string => n !== null);
+  }
+
+  /** Updates every parameter that has a gradient; parameters without one are skipped. */
+  step(): void {
+    const be = getBackend();
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        const g = p.grad;
+        if (!g) continue;
+        p.assertUsable('optimizer.step', be);
+        g.assertUsable('optimizer.step', be);
+        const { state: st, created } = this.stateOf(p, group);
+        st.step++;
+        const slots = this.stateSlots(group).map((name) => (name ? st.tensors[name].storage : null));
+        be.optimizerStep(this.stepArgs(group, st.step, created), p.storage, g.storage, slots);
+      }
+    }
+  }
+
+  private stateOf(p: Tensor, group: ParamGroup<O>): { state: ParamState; created: Set<string> } {
+    let st = this.state.get(p);
+    if (!st) {
+      st = { step: 0, tensors: {} };
+      this.state.set(p, st);
+    }
+    // also fills slots an option switched on later (e.g. amsgrad after loadStateDict);
+    // kept: optimizer state lives across steps, outside any tidy scope of the caller
+    const created = new Set<string>();
+    for (const name of this.stateNames(group)) {
+      if (st.tensors[name]) continue;
+      st.tensors[name] = zeros(p.shape).keep();
+      created.add(name);
+    }
+    return { state: st, created };
+  }
+
+  /** Drops every parameter's gradient (as PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        p.grad?.dispose();
+        p.grad = null;
+      }
+    }
+  }
+
+  /** Every parameter across groups, in the order stateDict indices use. */
+  private allParams(): Tensor[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  stateDict(): OptimizerStateDict {
+    const params = this.allParams();
+    const state: Record<number, ParamState> = {};
+    params.forEach((p, i) => {
+      const st = this.state.get(p);
+      if (st) state[i] = { step: st.step, tensors: { ...st.tensors } };
+    });
+    let index = 0;
+    const paramGroups = this.paramGroups.map(({ params: groupParams, ...options }) => ({
+      ...options,
+      params: groupParams.map(() => index++),
+    }));
+    return { state, paramGroups };
+  }
+
+  /**
+   * Restores hyper-parameters and state (copies of the given tensors). Everything is checked
+   * before anything changes, so a mismatched dict leaves the optimizer as it was.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const params = this.allParams();
+    if (dict.paramGroups.length !== this.paramGroups.length)
+      throw new Error(`webgrad: optimizer.loadStateDict: ${dict.paramGroups.length} parameter groups given, the optimizer has ${this.paramGroups.length}`);
+    dict.paramGroups.forEach((g, i) => {
+      const n = Array.isArray(g.params) ? g.params.length : -1;
+      if (n !== this.paramGroups[i].params.length)
+        throw new Error(`webgrad: optimizer.loadStateDict: group ${i} has ${n} parameters in the dict, ${this.paramGroups[i].params.length} in the optimizer`);
+    });
+    for (const [key, st] of Object.entries(dict.state)) {
+      const p = params[Number(key)];
+      if (!p) throw new Error(`webgrad: optimizer.loadStateDict: state for parameter ${key}, but the optimizer has ${params.length}`);
+      const group = this.paramGroups.find((g) => g.params.includes(p))!;
+      for (const name of this.stateNames({ ...group, ...dict.paramGroups[this.paramGroups.indexOf(group)] } as ParamGroup<O>)) {
+        const t = st.tensors[name];
+        if (!t) throw new Error(`webgrad: optimizer.loadStateDict: state.${key}.${name} is missing`);
+        if (t.shape.length !== p.shape.length || t.shape.some((d, i) => d !== p.shape[i]))
+          throw new Error(`webgrad: optimizer.loadStateDict: state.${key}.${name} has shape [${t.shape}], the parameter [${p.shape}]`);
+      }
+    }
+    // checked: now apply
+    dict.paramGroups.forEach(({ params: _indices, ...options }, i) => Object.assign(this.paramGroups[i], options));
+    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
+    this.state.clear();
+    for (const [key, st] of Object.entries(dict.state)) {
+      const tensors: Record<string, Tensor> = {};
+      // a copy: the kernel updates state in place and must not write into the caller's tensors
+      for (const [name, t] of Object.entries(st.tensors)) tensors[name] = noGrad(() => t.mul(1)).keep();
+      this.state.set(params[Number(key)], { step: st.step, tensors });
+    }
+  }
+
+  /** Frees the state tensors (the parameters belong to the model). */
+  dispose(): void {
+    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
+    this.state.clear();
+  }
+}
+
+/** Neutral values for the kernel fields a rule does not read. */
+export const NO_ARGS: Omit<OptimizerStepArgs, 'rule'> = {
+  lr: 0, weightDecay: 0, decoupledWeightDecay: false, momentum: 0, dampening: 0, nesterov: false, firstStep: false,
+  alpha: 0, eps: 0, centered: false, beta1: 0, beta2: 0, amsgrad: false, biasCorrection1: 1, biasCorrection2: 1,
+};
