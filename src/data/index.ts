@@ -1,0 +1,23 @@
+// webgrad data: datasets (CIFAR-10, Fashion-MNIST, MNIST) kept as uint8, and a DataLoader
+// that makes normalised, augmented float32 NCHW batches. Node-only functions (load*,
+// downloadCifar10's folder cache) import node: modules lazily, so this module is safe to
+// bundle for the browser.
+export { concatImageSets, emptyImageSet, imageSize, type ImageDataset, type ImageSet, type Split } from './dataset.js';
+export {
+  openSource, sourceName, type ByteSource, type DatasetSource, type LoadProgress, type NamedSource, type ProgressCallback,
+} from './source.js';
+export { looksLikeTar, TarReader, type TarEntry, type TarEntryHandler } from './tar.js';
+export {
+  CIFAR10_CLASSES, CIFAR10_IMAGE_BYTES, CIFAR10_RECORD_BYTES, CifarRecordParser, parseCifar10Batch, readCifar10, type CifarReadOptions,
+} from './cifar10.js';
+export {
+  FASHION_MNIST_CLASSES, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_CLASSES, idxImageSet, parseIdx, readIdxDataset,
+  type IdxArray, type IdxReadOptions, type IdxSplitSources,
+} from './idx.js';
+export { loadCifar10, loadFashionMnist, loadMnist, type LoadOptions } from './loaders.js';
+export { CIFAR10_ARCHIVE_NAME, CIFAR10_URL, downloadCifar10, type DownloadOptions } from './download.js';
+export {
+  augmentBatch, batchTensors, gatherImages,
+  type AugmentBatchOptions, type AugmentOptions, type Batch, type BatchLayout, type BatchTransform, type NormalizeOptions, type UniformSource,
+} from './augment.js';
+export { DataLoader, type DataLoaderOptions, type LoaderBatch } from './loader.js';

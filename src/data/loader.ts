@@ -1,0 +1,118 @@
+// DataLoader: seeded shuffling, batching, CPU-side augmentation and upload, with the next
+// batch built ahead while the caller trains on the current one.
+import { tensor } from '../creation.js';
+import { nextSeed, Random } from '../random.js';
+import { keep } from '../runtime.js';
+import { augmentBatch, gatherImages, type AugmentOptions, type Batch, type BatchTransform, type NormalizeOptions } from './augment.js';
+import type { ImageSet } from './dataset.js';
+
+export interface DataLoaderOptions {
+  batchSize: number;
+  /** a new random order every epoch (default false: the stored order) */
+  shuffle?: boolean;
+  /** seeds the shuffling and the augmentation: the same seed gives the same batches */
+  seed?: number;
+  /** skip the last batch when it is smaller than batchSize (default false) */
+  dropLast?: boolean;
+  normalize?: NormalizeOptions;
+  augment?: AugmentOptions;
+  /**
+   * true (default): the loader disposes a batch's tensors when the next batch is requested
+   * and when the loop ends, so the caller must not keep them. false: the caller disposes
+   * every batch (`x.dispose(); y.dispose()`).
+   */
+  autoDispose?: boolean;
+  /** replaces augmentBatch (e.g. with a GPU implementation) */
+  transform?: BatchTransform;
+}
+
+export interface LoaderBatch extends Batch {
+  /** the dataset indices of the images in this batch */
+  indices: Int32Array;
+}
+
+/**
+ * Iterate with `for await (const { x, y } of loader)`; each pass is one epoch. x is
+ * float32 [B, C, H, W] (pixel/255, then normalised), y int32 [B].
+ */
+export class DataLoader implements AsyncIterable<LoaderBatch> {
+  readonly batchSize: number;
+  private readonly shuffleRandom: Random;
+  private readonly augmentRandom: Random;
+  private readonly opts: DataLoaderOptions;
+  private epoch = 0;
+
+  constructor(readonly dataset: ImageSet, opts: DataLoaderOptions) {
+    if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`webgrad: DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
+    this.batchSize = opts.batchSize;
+    this.opts = opts;
+    const seed = opts.seed ?? nextSeed();
+    // two streams, so turning augmentation on does not change the shuffled order
+    this.shuffleRandom = new Random(seed);
+    this.augmentRandom = new Random(seed ^ 0x5bd1e995);
+  }
+
+  /** batches per epoch */
+  get length(): number {
+    const n = this.dataset.count / this.batchSize;
+    return this.opts.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  /** The image order of the next epoch (advances the shuffle stream). */
+  private nextOrder(): Int32Array {
+    this.epoch++;
+    if (this.opts.shuffle) return this.shuffleRandom.permutation(this.dataset.count);
+    return Int32Array.from({ length: this.dataset.count }, (_, i) => i);
+  }
+
+  private buildBatch(indices: Int32Array): LoaderBatch {
+    const { channels, height, width } = this.dataset;
+    const { images, labels } = gatherImages(this.dataset, indices);
+    const transform = this.opts.transform ?? augmentBatch;
+    const pixels = transform(images, { batch: indices.length, channels, height, width }, {
+      normalize: this.opts.normalize, augment: this.opts.augment, random: this.augmentRandom,
+    });
+    // kept out of any tidy scope that happens to be open: the loader or the caller owns them
+    const x = keep(tensor(pixels, [indices.length, channels, height, width]));
+    const y = keep(tensor(labels, [indices.length], { dtype: 'int32' }));
+    return { x, y, indices };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<LoaderBatch, void, undefined> {
+    const order = this.nextOrder();
+    const batches = this.length;
+    const indicesOf = (b: number): Int32Array => order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
+    const autoDispose = this.opts.autoDispose ?? true;
+    // Built one batch ahead on a macrotask: it runs while the caller awaits the GPU (a
+    // readback or flush) during its step, so gather + upload overlap the training work.
+    const buildLater = (b: number): Promise<LoaderBatch> => new Promise((resolve, reject) => {
+      setTimeout(() => {
+        try {
+          resolve(this.buildBatch(indicesOf(b)));
+        } catch (e) {
+          reject(e);
+        }
+      }, 0);
+    });
+    let ahead: Promise<LoaderBatch> | null = batches > 0 ? Promise.resolve(this.buildBatch(indicesOf(0))) : null;
+    let current: LoaderBatch | null = null;
+    try {
+      for (let b = 0; b < batches; b++) {
+        const next: LoaderBatch = await ahead!;
+        if (autoDispose && current) disposeBatch(current);
+        current = next;
+        ahead = b + 1 < batches ? buildLater(b + 1) : null;
+        yield current;
+      }
+    } finally {
+      // the loop ended or was left early (break, an error): release what the loader still owns
+      if (autoDispose && current) disposeBatch(current);
+      if (ahead) await ahead.then(disposeBatch, () => undefined);
+    }
+  }
+}
+
+function disposeBatch(batch: Batch): void {
+  batch.x.dispose();
+  batch.y.dispose();
+}
