@@ -1,0 +1,7 @@
+// wg.nn: modules, layers, initialisers, and the functional API.
+export * as functional from './functional.js';
+export * as init from './init.js';
+export { Module, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export {
+  Linear, type LinearOptions, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, GELU, Maxout, Flatten, Dropout, Sequential,
+} from './layers.js';

@@ -1,0 +1,209 @@
+// The Module base (torch.nn.Module): a tree of named parameters, buffers and child modules.
+// Everything is registered explicitly (registerParameter / registerBuffer / registerModule),
+// which fixes the dotted names ('0.weight', 'encoder.fc1.bias') and their order, as
+// PyTorch's attribute-assignment order does.
+import { keep, noGrad } from '../runtime.js';
+import type { Tensor } from '../tensor.js';
+
+export interface LoadStateDictOptions {
+  /** every key of the model must be in the dict and nothing else (default true) */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+export class Module {
+  /** train() / eval() mode: dropout and batch norm read it */
+  training = true;
+  private readonly ownParameters = new Map<string, Tensor>();
+  private readonly ownBuffers = new Map<string, Tensor>();
+  private readonly ownModules = new Map<string, Module>();
+
+  /** The layer's computation; subclasses override it. */
+  forward(_x: Tensor): Tensor {
+    throw new Error(`webgrad: ${this.constructor.name} does not implement forward()`);
+  }
+
+  // ---- registration ----------------------------------------------------------------------
+
+  private checkName(kind: string, name: string): void {
+    if (!name || name.includes('.')) throw new Error(`webgrad: ${this.constructor.name}: ${kind} name '${name}' must be non-empty and contain no '.'`);
+    if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.ownModules.has(name))
+      throw new Error(`webgrad: ${this.constructor.name}: '${name}' is already registered`);
+  }
+
+  /** Adds a trainable tensor: marks it requiresGrad and keeps it alive past tidy scopes. */
+  protected registerParameter(name: string, t: Tensor): Tensor {
+    this.checkName('parameter', name);
+    if (t.dtype !== 'float32') throw new Error(`webgrad: parameter '${name}' must be float32, got ${t.dtype}`);
+    this.ownParameters.set(name, keep(t.requireGrad()));
+    return t;
+  }
+
+  /** Adds persistent non-trainable state (e.g. batch-norm running statistics), saved in stateDict. */
+  protected registerBuffer(name: string, t: Tensor): Tensor {
+    this.checkName('buffer', name);
+    this.ownBuffers.set(name, keep(t));
+    return t;
+  }
+
+  /** Replaces a registered buffer's contents (running statistics updated each step). */
+  protected setBuffer(name: string, t: Tensor): void {
+    const cur = this.ownBuffers.get(name);
+    if (!cur) throw new Error(`webgrad: ${this.constructor.name} has no buffer '${name}'`);
+    cur.assign(t);
+  }
+
+  protected registerModule<M extends Module>(name: string, m: M): M {
+    this.checkName('module', name);
+    this.ownModules.set(name, m);
+    return m;
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------
+
+  /** [name, module] for the direct children, in registration order. */
+  namedChildren(): [string, Module][] {
+    return [...this.ownModules];
+  }
+
+  children(): Module[] {
+    return [...this.ownModules.values()];
+  }
+
+  /** This module and every descendant, depth first, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, m] of this.ownModules) out.push(...m.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  private collect(pick: (m: Module) => Map<string, Tensor>): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, t] of pick(m)) {
+        // a tensor shared by two modules (tied weights) is listed once, as PyTorch does
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([prefix ? `${prefix}.${name}` : name, t]);
+      }
+    }
+    return out;
+  }
+
+  /** [dotted name, tensor] for every parameter, e.g. ['0.weight', W]. */
+  namedParameters(): [string, Tensor][] {
+    return this.collect((m) => m.ownParameters);
+  }
+
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  namedBuffers(): [string, Tensor][] {
+    return this.collect((m) => m.ownBuffers);
+  }
+
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /** Total number of parameter elements. */
+  parameterCount(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+
+  // ---- modes and gradients -----------------------------------------------------------------
+
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient (set to null, as PyTorch's default). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  // ---- state dict --------------------------------------------------------------------------
+
+  /** Parameters and buffers by dotted name. The tensors are the live ones, not copies. */
+  stateDict(): Record<string, Tensor> {
+    return Object.fromEntries([...this.namedParameters(), ...this.namedBuffers()]);
+  }
+
+  /**
+   * Copies the dict's tensors into this model's parameters and buffers. Checks everything
+   * first (missing and unexpected keys when strict, shapes and dtypes always) and throws one
+   * error naming every problem, leaving the model untouched.
+   */
+  loadStateDict(dict: Record<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): LoadStateDictResult {
+    const own = this.stateDict();
+    const missingKeys = Object.keys(own).filter((k) => !(k in dict));
+    const unexpectedKeys = Object.keys(dict).filter((k) => !(k in own));
+    const problems: string[] = [];
+    if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(', ')}`);
+    if (strict && unexpectedKeys.length) problems.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
+    for (const [key, target] of Object.entries(own)) {
+      const src = dict[key];
+      if (!src) continue;
+      if (src.isDisposed) problems.push(`${key}: the given tensor was disposed`);
+      else if (!sameShape(src.shape, target.shape) || src.dtype !== target.dtype)
+        problems.push(`${key}: shape [${src.shape}] ${src.dtype} in the dict, [${target.shape}] ${target.dtype} in the model`);
+    }
+    if (problems.length) throw new Error(`webgrad: ${this.constructor.name}.loadStateDict: ${problems.join('; ')}`);
+    noGrad(() => {
+      for (const [key, target] of Object.entries(own)) {
+        const src = dict[key];
+        // a copy (×1), not an alias: optimizers update parameters in place, and that must
+        // not write into the caller's tensors
+        if (!src) continue;
+        const copy = src.mul(1);
+        target.assign(copy);
+        copy.dispose(); // the target holds the storage now
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  /** Frees every parameter and buffer (and their gradients). */
+  dispose(): void {
+    for (const t of [...this.parameters(), ...this.buffers()]) t.dispose();
+  }
+
+  // ---- printing ----------------------------------------------------------------------------
+
+  /** The layer's settings inside its parentheses, e.g. 'in=784, out=10, bias=true'. */
+  protected extraRepr(): string {
+    return '';
+  }
+
+  /** The architecture, one module a line, with parameter counts (as PyTorch's print(model)). */
+  toString(): string {
+    const lines = [this.describe(''), `Total parameters: ${this.parameterCount().toLocaleString('en-US')}`];
+    return lines.join('\n');
+  }
+
+  private describe(indent: string): string {
+    const own = [...this.ownParameters.values()].reduce((n, p) => n + p.size, 0);
+    const count = own ? `  # ${own.toLocaleString('en-US')} params` : '';
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    if (this.ownModules.size === 0) return `${head})${count}`;
+    const inner = indent + '  ';
+    const kids = [...this.ownModules].map(([name, m]) => `${inner}(${name}): ${m.describe(inner)}`);
+    return `${head}${count}\n${kids.join('\n')}\n${indent})`;
+  }
+}
