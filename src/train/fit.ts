@@ -1,0 +1,150 @@
+// A training loop and an evaluator over any (async) iterable of { x, y } batches. A step
+// records forward, backward and the optimizer update, then submits (flush) without reading
+// anything back, unless `lossEvery` asks for the loss of that step.
+import type { Module } from '../nn/module.js';
+import type { LRScheduler } from '../optim/lr-scheduler.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { getBackend, noGrad, tidy } from '../runtime.js';
+import type { Tensor } from '../tensor.js';
+
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+export type Loader = Iterable<Batch> | AsyncIterable<Batch>;
+
+export interface StepInfo {
+  epoch: number;
+  /** steps taken since fit() started, this one included */
+  step: number;
+  /** the step's loss, only on steps where lossEvery asked for it */
+  loss?: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  steps: number;
+  /** mean of the losses read in this epoch (undefined when none was read) */
+  meanLoss?: number;
+}
+
+export interface FitOptions {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  optimizer: Optimizer<any>;
+  /** (model output, targets) → scalar loss, e.g. wg.nn.functional.crossEntropy */
+  loss: (output: Tensor, target: Tensor) => Tensor;
+  epochs?: number;
+  /** read the loss back every n steps (0, the default: never; readbacks stall the pipeline) */
+  lossEvery?: number;
+  /** stepped once per optimizer step */
+  scheduler?: LRScheduler;
+  onStep?: (info: StepInfo) => void | Promise<void>;
+  onEpoch?: (info: EpochInfo) => void | Promise<void>;
+  /** stops before the next step; fit() then rejects with the signal's reason */
+  signal?: AbortSignal;
+  /** dispose each batch's x and y after its step (default true: the loader hands them over) */
+  disposeBatches?: boolean;
+}
+
+export interface FitResult {
+  steps: number;
+  epochs: number;
+  /** the losses that were read (lossEvery), in order */
+  losses: number[];
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw signal.reason ?? new Error('webgrad: fit() was aborted');
+}
+
+/** Trains `model` in place; resolves when every epoch is done. */
+export async function fit(model: Module, loader: Loader, opts: FitOptions): Promise<FitResult> {
+  const { optimizer, loss: lossFn, epochs = 1, lossEvery = 0, scheduler, signal, disposeBatches = true } = opts;
+  const losses: number[] = [];
+  let step = 0;
+  model.train();
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    let epochSteps = 0;
+    let epochLossSum = 0;
+    let epochLossCount = 0;
+    for await (const { x, y } of loader) {
+      throwIfAborted(signal);
+      step++;
+      epochSteps++;
+      const wantLoss = lossEvery > 0 && step % lossEvery === 0;
+      const kept = tidy(() => {
+        optimizer.zeroGrad();
+        const l = lossFn(model.forward(x), y);
+        l.backward();
+        optimizer.step();
+        // the loss tensor survives the scope only when it will be read
+        return wantLoss ? l.detach() : null;
+      });
+      scheduler?.step();
+      if (disposeBatches) {
+        x.dispose();
+        y.dispose();
+      }
+      let value: number | undefined;
+      if (kept) {
+        value = await kept.item();
+        kept.dispose();
+        losses.push(value);
+        epochLossSum += value;
+        epochLossCount++;
+      } else {
+        // submit the step's work (no readback); also yields so an abort can arrive
+        await getBackend().flush();
+      }
+      await opts.onStep?.({ epoch, step, loss: value });
+    }
+    await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
+  }
+  return { steps: step, epochs, losses };
+}
+
+export interface EvaluateOptions {
+  numClasses: number;
+  signal?: AbortSignal;
+  disposeBatches?: boolean;
+}
+
+export interface EvaluateResult {
+  accuracy: number;
+  /** confusion[trueClass][predictedClass] = count */
+  confusion: number[][];
+  total: number;
+}
+
+/** Classification accuracy and confusion matrix over a loader, in eval mode without gradients. */
+export async function evaluate(model: Module, loader: Loader, { numClasses, signal, disposeBatches = true }: EvaluateOptions): Promise<EvaluateResult> {
+  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  const wasTraining = model.training;
+  model.eval();
+  let total = 0;
+  let correct = 0;
+  try {
+    for await (const { x, y } of loader) {
+      throwIfAborted(signal);
+      const predicted = noGrad(() => tidy(() => model.forward(x).argmax(1)));
+      const [pred, truth] = await Promise.all([predicted.data(), y.data()]);
+      predicted.dispose();
+      if (disposeBatches) {
+        x.dispose();
+        y.dispose();
+      }
+      for (let i = 0; i < pred.length; i++) {
+        const t = truth[i];
+        const p = pred[i];
+        if (!(t >= 0 && t < numClasses)) throw new Error(`webgrad: evaluate: label ${t} is outside [0, ${numClasses})`);
+        confusion[t][p]++;
+        if (t === p) correct++;
+      }
+      total += pred.length;
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  return { accuracy: total ? correct / total : 0, confusion, total };
+}
