@@ -101,6 +101,7 @@ export class CosineAnnealingLR extends LRScheduler {
 /**
  * Linear warm-up from base·startFactor to base over `warmupSteps`, then `after` (if given)
  * runs from its own step 0, as PyTorch's SequentialLR([LinearLR(startFactor, 1, warmupSteps), after], [warmupSteps]).
+ * Step only the wrapper: it asks `after` for its closed-form rate and never steps it.
  */
 export class LinearWarmup extends LRScheduler {
   constructor(optimizer: AnyOptimizer, readonly warmupSteps: number, readonly opts: { startFactor?: number; after?: LRScheduler } = {}) {
