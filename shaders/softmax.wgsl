@@ -1,6 +1,6 @@
 // Row-wise softmax / log-softmax and the fused softmax cross-entropy (forward and backward).
 // One workgroup per row (rows fold into 2-D grids); each row is reduced in workgroup memory:
-// max, then Σ exp(x - max), lse = max + log(sum). NaN anywhere in a row makes the row NaN.
+// max, then Σ exp(x - max); outputs use (x - max) - log(sum). NaN anywhere in a row makes the row NaN.
 // Variants: LABEL_INT (labels stored as i32; else f32, compared as numbers).
 // Overrides: WG (threads per row, a power of two), LOG (log-softmax).
 
@@ -84,8 +84,11 @@ fn reduceMax(t: u32, v: f32) -> f32 {
   return r;
 }
 
-/** the max-subtracted log-sum-exp of the row starting at `base` */
-fn rowLse(base: u32, t: u32) -> f32 {
+/**
+ * The row's max m and Σ exp(x - m). Callers use (x - m) - log(s), never x - (m + log s):
+ * for large logits m + log(s) rounds to m's ulp, which would cost exp() that much relative error.
+ */
+fn rowStats(base: u32, t: u32) -> vec2<f32> {
   var m = -infF();
   for (var c = t; c < u.cols; c += WG) {
     let v = x[base + c];
@@ -98,7 +101,7 @@ fn rowLse(base: u32, t: u32) -> f32 {
     s += sexp(v - m);
   }
   s = reduceSum(t, s);
-  return m + slog(s);
+  return vec2<f32>(m, s);
 }
 
 fn rowIndex(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.y * nwg.x + wid.x; }
@@ -115,10 +118,11 @@ fn softmax_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
   if (r >= u.rows) { return; }
   let t = lid.x;
   let base = r * u.cols;
-  let lse = rowLse(base, t);
+  let st = rowStats(base, t);
+  let logS = slog(st.y);
   for (var c = t; c < u.cols; c += WG) {
-    let v = x[base + c] - lse;
-    if (LOG) { sout[base + c] = v; } else { sout[base + c] = sexp(v); }
+    let z = x[base + c] - st.x;
+    if (LOG) { sout[base + c] = z - logS; } else { sout[base + c] = sexp(z) / st.y; }
   }
 }
 
@@ -130,11 +134,12 @@ fn cross_entropy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   let base = r * u.cols;
   let label = f32(cy[r]);
   let valid = label >= 0.0 && label < f32(u.cols);
-  let lse = rowLse(base, t);
+  let st = rowStats(base, t);
+  let logS = slog(st.y);
   var s = 0.0;
   for (var c = t; c < u.cols; c += WG) {
     let q = targetQ(label, c);
-    if (q != 0.0) { s += q * (x[base + c] - lse); }
+    if (q != 0.0) { s += q * ((x[base + c] - st.x) - logS); }
   }
   s = reduceSum(t, s);
   if (t == 0u) { cout[r] = select(nanF(), -s, valid); }
@@ -147,9 +152,9 @@ fn cross_entropy_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_wo
   let t = lid.x;
   let base = r * u.cols;
   let label = f32(by[r]);
-  let lse = rowLse(base, t);
+  let st = rowStats(base, t);
   let g = bg[r];
   for (var c = t; c < u.cols; c += WG) {
-    bout[base + c] = (sexp(x[base + c] - lse) - targetQ(label, c)) * g;
+    bout[base + c] = (sexp(x[base + c] - st.x) / st.y - targetQ(label, c)) * g;
   }
 }

@@ -267,6 +267,8 @@ export class WebGPUDevice {
   }
 
   upload(data: TypedArray): GpuStorage {
+    // float64 data (nested arrays, the float64 reference's inputs) is stored as float32 here
+    if (data instanceof Float64Array) data = Float32Array.from(data);
     const s = this.alloc(data.length, data instanceof Int32Array ? 'int32' : 'float32');
     this.counters.uploads++;
     if (data.length === 0) return s;

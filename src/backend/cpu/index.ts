@@ -1,0 +1,65 @@
+// The CPU backend: the numerical reference. Plain loops over typed arrays; reductions and
+// matmul accumulate in float64 (JS numbers) and round once when stored.
+import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { copyStrided, scatterStridedInPlace } from './copy.js';
+import { binary, fill, unary, where } from './elementwise.js';
+import { gather, gatherBackward, oneHot } from './gather.js';
+import { matmul } from './matmul.js';
+import { optimizerStep } from './optimizer.js';
+import { reduce } from './reduce.js';
+import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
+import { CpuCounters, CpuStorage, cpuData } from './storage.js';
+
+export interface CpuBackendOptions {
+  /** hold float32 tensors as float64 (finite-difference gradient checks need the precision) */
+  float64?: boolean;
+}
+
+export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
+  const FloatArray = opts.float64 ? Float64Array : Float32Array;
+  let counters = new CpuCounters();
+  const make = (data: TypedArray, dtype: DType): Storage => {
+    counters.track(data.byteLength);
+    return new CpuStorage(data, dtype);
+  };
+  return {
+    name: 'cpu',
+    adapterName: opts.float64 ? 'cpu (float64 reference)' : 'cpu (reference)',
+    isSoftwareAdapter: true,
+    alloc(size: number, dtype: DType): Storage {
+      return make(dtype === 'int32' ? new Int32Array(size) : new FloatArray(size), dtype);
+    },
+    upload(data: TypedArray): Storage {
+      counters.uploads++;
+      return data instanceof Int32Array ? make(data.slice(), 'int32') : make(FloatArray.from(data), 'float32');
+    },
+    async read(s: Storage): Promise<TypedArray> {
+      counters.readbacks++;
+      return cpuData(s).slice();
+    },
+    free(s: Storage): void {
+      const c = s as CpuStorage;
+      if (c.freed) return;
+      c.freed = true;
+      counters.untrack(c.data.byteLength);
+    },
+    async flush(): Promise<void> {},
+    stats() {
+      return {
+        dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0,
+        readbacks: counters.readbacks, uploads: counters.uploads,
+        liveBytes: counters.liveBytes, peakBytes: counters.peakBytes, liveStorages: counters.liveStorages,
+      };
+    },
+    resetStats() {
+      counters.readbacks = 0;
+      counters.uploads = 0;
+      counters.peakBytes = counters.liveBytes;
+    },
+    destroy() {
+      counters = new CpuCounters();
+    },
+    fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
+    softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
+  };
+}

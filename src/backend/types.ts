@@ -1,0 +1,185 @@
+// The kernel interface both backends implement. `src/ops/` calls only these; the CPU
+// backend (plain loops, float64 accumulation) is the reference the WebGPU one is checked
+// against. `Backend` is a mapped type over `KernelName`, so a kernel without its CPU twin
+// (or its WebGPU launcher) is a compile error.
+//
+// Every kernel writes a freshly allocated, contiguous output `Storage` given by the caller
+// and never mutates its inputs, except the explicitly in-place ones (`*InPlace`, optimizer
+// steps). Shapes are plain number arrays, row-major.
+
+export type DType = 'float32' | 'int32';
+/** float32 data is a Float32Array, except on the float64 CPU reference (gradient checks) */
+export type TypedArray = Float32Array | Int32Array | Float64Array;
+
+/** A backend's handle to a contiguous block of elements. Opaque to the ops layer. */
+export interface Storage {
+  readonly dtype: DType;
+  /** number of elements */
+  readonly size: number;
+  readonly backend: BackendName;
+}
+
+export type BackendName = 'cpu' | 'webgpu';
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'square' | 'sign' | 'reciprocal'
+  | 'relu' | 'leakyRelu' | 'elu' | 'sigmoid' | 'tanh' | 'gelu'
+  // derivative helpers, used by backward formulas: f'(x) given x (or y where noted)
+  | 'reluGrad' | 'leakyReluGrad' | 'eluGrad' | 'geluGrad'
+  // scalar-parameter ops: x^a, a*x, x+a, clamp is done by maximum/minimum
+  | 'powScalar' | 'mulScalar' | 'addScalar' | 'rsubScalar' | 'rdivScalar';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  // comparisons give 1 or 0 in the output dtype
+  | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal';
+
+export type ReduceOp = 'sum' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/**
+ * A strided read of `shape` elements: element at multi-index i is
+ * `src[offset + Σ i_k · strides_k]` (stride 0 = broadcast).
+ */
+export interface StridedView {
+  shape: readonly number[];
+  strides: readonly number[];
+  offset: number;
+}
+
+export interface MatmulArgs {
+  /** number of independent products; a and b batch strides (0 = broadcast) */
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  /** a is stored [batch, k, m] (transposed) instead of [batch, m, k] */
+  transA: boolean;
+  /** b is stored [batch, n, k] (transposed) instead of [batch, k, n] */
+  transB: boolean;
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+/** The update rules of the fused optimizer kernel (src/optim/), PyTorch's formulas. */
+export type OptimizerRule = 'sgd' | 'rmsprop' | 'adam';
+
+/**
+ * Hyper-parameters of one optimizer step; fields a rule does not use are ignored.
+ * State slots (`state[k]`, null where the option is off):
+ * sgd [momentumBuffer]; rmsprop [squareAvg, momentumBuffer, gradAvg]; adam [expAvg, expAvgSq, maxExpAvgSq].
+ */
+export interface OptimizerStepArgs {
+  rule: OptimizerRule;
+  lr: number;
+  weightDecay: number;
+  /** AdamW: p ← p·(1 − lr·wd) before the update, instead of adding wd·p to the gradient */
+  decoupledWeightDecay: boolean;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  /** SGD: the momentum buffer starts as a copy of the gradient on a parameter's first step */
+  firstStep: boolean;
+  /** RMSprop smoothing constant */
+  alpha: number;
+  eps: number;
+  centered: boolean;
+  beta1: number;
+  beta2: number;
+  amsgrad: boolean;
+  /** Adam: 1 − β1^t and 1 − β2^t, computed on the host in float64 */
+  biasCorrection1: number;
+  biasCorrection2: number;
+}
+
+export interface KernelSignatures {
+  /** out[i] = value */
+  fill(out: Storage, value: number): void;
+  /** out[i] = f(x[i]; alpha). Same dtype in and out (float32 only for transcendental ops). */
+  unary(op: UnaryOp, x: Storage, out: Storage, alpha: number): void;
+  /** out[idx] = f(a[view a], b[view b]); views already broadcast to out's shape. */
+  binary(op: BinaryOp, a: Storage, aView: StridedView, b: Storage, bView: StridedView, out: Storage): void;
+  /** out = cond != 0 ? a : b, all three already broadcast to out's shape */
+  where(cond: Storage, condView: StridedView, a: Storage, aView: StridedView, b: Storage, bView: StridedView, out: Storage): void;
+  /** out (contiguous, shape = view.shape) = strided read of x; also casts when dtypes differ */
+  copyStrided(x: Storage, view: StridedView, out: Storage): void;
+  /** writes src (contiguous, shape = dstView.shape) into the strided positions of dst, in place */
+  scatterStridedInPlace(src: Storage, dst: Storage, dstView: StridedView): void;
+  /**
+   * x viewed as [outer, reduce, inner]; out is [outer, inner].
+   * sum/max/min keep x's dtype; argmax/argmin write int32 indices (first occurrence on ties).
+   */
+  reduce(op: ReduceOp, x: Storage, outer: number, reduce: number, inner: number, out: Storage): void;
+  /** out[batch, m, n] = A·B (see MatmulArgs for layouts) */
+  matmul(a: Storage, b: Storage, out: Storage, args: MatmulArgs): void;
+  /** x viewed as [rows, cols]: softmax (or log-softmax) of each row, max-subtracted */
+  softmax(x: Storage, rows: number, cols: number, log: boolean, out: Storage): void;
+  /**
+   * Fused softmax + negative log-likelihood with label smoothing ε:
+   * out[r] = -Σ_c q_c · log_softmax(x_r)_c, q = (1-ε)·onehot(y_r) + ε/cols.
+   * Labels outside [0, cols) give NaN for that row.
+   */
+  crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number, smoothing: number, out: Storage): void;
+  /** d logits = (softmax(x_r) - q_r) · gradScale[r] (gradScale has `rows` entries) */
+  crossEntropyBackward(logits: Storage, labels: Storage, gradScale: Storage, rows: number, cols: number, smoothing: number, out: Storage): void;
+  /** x viewed as [outer, axisLen, inner]; out [outer, nIdx, inner] = x[:, idx[j], :]; idx out of range → NaN (float) / 0 */
+  gather(x: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void;
+  /** the adjoint of gather: out [outer, axisLen, inner] = Σ_j [idx[j] = a] · g[:, j, :] (deterministic order) */
+  gatherBackward(grad: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void;
+  /** out[i, c] = (labels[i] == c) ? 1 : 0, float32 [n, classes] */
+  oneHot(labels: Storage, n: number, classes: number, out: Storage): void;
+  /** one fused optimizer update, in place on param and state (float32, all `param.size` long) */
+  optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void;
+}
+
+export type KernelName = keyof KernelSignatures;
+
+export interface BackendBase {
+  readonly name: BackendName;
+  alloc(size: number, dtype: DType): Storage;
+  upload(data: TypedArray): Storage;
+  read(s: Storage): Promise<TypedArray>;
+  /** return the storage's memory (to the pool); idempotent per storage */
+  free(s: Storage): void;
+  /** submit recorded work; resolves when the GPU queue accepted it (no-op on CPU) */
+  flush(): Promise<void>;
+  /** counters since creation (or the last resetStats) and the pool's live/peak bytes */
+  stats(): BackendStats;
+  resetStats(): void;
+  /** a human-readable adapter description, e.g. 'SwiftShader (software)' or 'cpu' */
+  readonly adapterName: string;
+  readonly isSoftwareAdapter: boolean;
+  /** release every resource (GPU device, pools); the backend is unusable afterwards */
+  destroy(): void;
+}
+
+export interface BackendStats {
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  uploads: number;
+  pipelinesCompiled: number;
+  /** bytes held by live storages (excluding free buffers cached in the pool) */
+  liveBytes: number;
+  peakBytes: number;
+  /** bytes held by the pool's free lists, reusable without a new allocation */
+  pooledBytes: number;
+  liveStorages: number;
+}
+
+export type Backend = BackendBase & { [K in KernelName]: KernelSignatures[K] };
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = s;
+    s *= shape[i];
+  }
+  return strides;
+}

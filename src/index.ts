@@ -1,0 +1,21 @@
+// webgrad: the public API.
+import './ops/index.js'; // installs the op registry
+import * as functional from './nn/functional.js';
+
+export { Tensor } from './tensor.js';
+export type { DType, TypedArray, Backend, BackendStats } from './backend/types.js';
+export { init, backend, stats, resetStats, flush, type InitOptions } from './init.js';
+export { tidy, noGrad, keep } from './runtime.js';
+export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';
+export { manualSeed, Random } from './random.js';
+export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
+export {
+  concat, gather, oneHot, where, matmul, softmax, logSoftmax, cast, clamp, reshape, permute, transpose, slice, expand, flatten,
+} from './ops/index.js';
+
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';
+export * as train from './train/index.js';
+export * as data from './data/index.js';
+export { functional };

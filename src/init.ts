@@ -1,0 +1,65 @@
+// wg.init(): picks and installs the backend.
+import { createCpuBackend } from './backend/cpu/index.js';
+import type { Backend, BackendStats } from './backend/types.js';
+import { createWebGPUBackend } from './backend/webgpu/index.js';
+import { getBackend, hasBackend, setBackend } from './runtime.js';
+
+export interface InitOptions {
+  /** 'webgpu' (default) or 'cpu' (the reference path) */
+  backend?: 'webgpu' | 'cpu';
+  /** a GPU object: navigator.gpu in browsers (default), create([]) from 'webgpu' in Node */
+  gpu?: GPU;
+  /** an already created device to use */
+  device?: GPUDevice;
+  /** 'cpu': fall back to the CPU backend (with a warning) when WebGPU is unavailable */
+  fallback?: 'cpu';
+  powerPreference?: GPUPowerPreference;
+}
+
+/** Initialises webgrad and returns the backend in use. Re-initialising replaces the backend. */
+export async function init(opts: InitOptions = {}): Promise<Backend> {
+  if (hasBackend()) {
+    getBackend().destroy();
+    setBackend(null);
+  }
+  if (opts.backend === 'cpu') {
+    const be = createCpuBackend();
+    setBackend(be);
+    return be;
+  }
+  const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
+  try {
+    if (!gpu && !opts.device)
+      throw new Error(
+        'webgrad: WebGPU is not available here (navigator.gpu is undefined). Use a WebGPU browser, ' +
+          "initNode() from 'webgrad/node' in Node.js, or wg.init({ fallback: 'cpu' }) / { backend: 'cpu' } for the CPU reference",
+      );
+    const be = await createWebGPUBackend({ gpu, device: opts.device, powerPreference: opts.powerPreference });
+    setBackend(be);
+    return be;
+  } catch (e) {
+    if (opts.fallback !== 'cpu') throw e;
+    console.warn(`${(e as Error).message}\nwebgrad: falling back to the CPU backend (much slower).`);
+    const be = createCpuBackend();
+    setBackend(be);
+    return be;
+  }
+}
+
+export function backend(): Backend {
+  return getBackend();
+}
+
+/** Counters: dispatches, submits, readbacks, pipelines compiled, live/peak bytes. */
+export function stats(): BackendStats {
+  return getBackend().stats();
+}
+
+export function resetStats(): void {
+  getBackend().resetStats();
+}
+
+/** Submits the work recorded so far (a step boundary); resolves when it is queued. */
+export function flush(): Promise<void> {
+  return getBackend().flush();
+}

@@ -1,0 +1,153 @@
+// The op registry's types and the single place ops are applied. An op is one typed entry
+// (micrograd-style: shape rule, forward and backward side by side) in one of the family
+// files; src/ops/index.ts assembles them into `{ [P in OpName]: OpRule<P> }`, so an op
+// missing its backward (or its CPU reference kernel name) does not compile.
+import type { Backend, BinaryOp, DType, KernelName, ReduceOp, Storage, StridedView, UnaryOp } from '../backend/types.js';
+import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
+import { Tensor } from '../tensor.js';
+
+/** Parameters of every op, by name. The keys of this interface are the op-name union. */
+export interface OpParams {
+  // elementwise (src/ops/elementwise.ts)
+  unary: { op: UnaryOp; alpha: number };
+  binary: { op: BinaryOp; outShape: number[] };
+  where: { outShape: number[] };
+  cast: { dtype: DType };
+  // movement (src/ops/movement.ts)
+  reshape: { shape: number[] };
+  permute: { axes: number[] };
+  expand: { shape: number[] };
+  slice: { starts: number[]; ends: number[]; steps: number[] };
+  padInto: { shape: number[]; starts: number[]; steps: number[] }; // the adjoint of slice
+  concat: { axis: number };
+  // reduce (src/ops/reduce.ts)
+  reduce: { op: ReduceOp; axes: number[]; keepdim: boolean };
+  // matmul (src/ops/matmul.ts)
+  matmul: { transA: boolean; transB: boolean };
+  // softmax family (src/ops/softmax.ts)
+  softmax: { log: boolean };
+  crossEntropy: { smoothing: number };
+  crossEntropyGrad: { smoothing: number };
+  // indexing (src/ops/gather.ts)
+  gather: { axis: number };
+  gatherGrad: { axis: number; axisLen: number };
+  oneHot: { classes: number };
+}
+
+export type OpName = keyof OpParams;
+
+export interface BackwardContext<P extends OpName> {
+  inputs: readonly Tensor[];
+  /** which inputs need a gradient (skip work for the others) */
+  needs: readonly boolean[];
+  out: Tensor;
+  params: OpParams[P];
+}
+
+/** Gradient w.r.t. each input (null where the input needs none). */
+export type BackwardFn<P extends OpName> = (grad: Tensor, ctx: BackwardContext<P>) => (Tensor | null)[];
+
+export interface OpRule<P extends OpName> {
+  /** the backend kernel it runs: the CPU twin of this name is the reference */
+  kernel: KernelName;
+  /** output shape and dtype; throws a clear error on bad input */
+  infer(inputs: readonly Tensor[], params: OpParams[P]): { shape: number[]; dtype: DType };
+  forward(be: Backend, inputs: readonly Tensor[], params: OpParams[P], out: Storage): void;
+  /** written with other ops; 'none' for ops with no gradient (comparisons, argmax, ...) */
+  backward: BackwardFn<P> | 'none';
+  /** the output shares the first input's storage (reshape): no kernel runs */
+  alias?: true;
+}
+
+export type OpRules<K extends OpName> = { [P in K]: OpRule<P> };
+
+let rules: OpRules<OpName> | null = null;
+let makeRules: (() => OpRules<OpName>) | null = null;
+export function installRules(make: () => OpRules<OpName>): void {
+  makeRules = make;
+}
+
+/** Applies an op: checks inputs, allocates the output, runs the kernel, records the tape. */
+export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
+  rules ??= makeRules!();
+  const rule = rules[name] as OpRule<P>;
+  const be = getBackend();
+  for (const t of inputs) t.assertUsable(name, be);
+  const { shape, dtype } = rule.infer(inputs, params);
+  const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  if (rule.alias) return record(Tensor.aliasOf(inputs[0], shape, needsGrad), name, rule, inputs, params);
+  let size = 1;
+  for (const d of shape) size *= d;
+  const storage = be.alloc(size, dtype);
+  if (size > 0) {
+    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
+    try {
+      rule.forward(be, inputs, params, storage);
+    } catch (e) {
+      be.free(storage);
+      throw e;
+    }
+  }
+  return record(Tensor.fromStorage(storage, shape, needsGrad), name, rule, inputs, params);
+}
+
+function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
+  if (out.requiresGrad) {
+    if (rule.backward === 'none') {
+      out.requiresGrad = false;
+    } else {
+      out.node = { op: name, inputs, params, backward: rule.backward as unknown as BackwardFn<OpName> };
+    }
+  }
+  return out;
+}
+
+// ---- shared helpers for rules -----------------------------------------------------------
+
+export function view(t: Tensor): StridedView {
+  return { shape: t.shape, strides: contiguous(t.shape), offset: 0 };
+}
+
+export function contiguous(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** A view of t broadcast (NumPy rules) to outShape: missing and size-1 axes get stride 0. */
+export function broadcastView(t: Tensor, outShape: readonly number[]): StridedView {
+  const strides = contiguous(t.shape);
+  const off = outShape.length - t.shape.length;
+  const out = outShape.map((d, i) => {
+    const j = i - off;
+    if (j < 0 || t.shape[j] === 1) return 0;
+    return strides[j];
+  });
+  return { shape: outShape, strides: out, offset: 0 };
+}
+
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) throw new Error(`webgrad: ${op}: shapes [${a}] and [${b}] cannot be broadcast together`);
+    out[i] = x === 1 ? y : x;
+  }
+  return out;
+}
+
+export function normAxis(op: string, axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= Math.max(rank, 1)) throw new Error(`webgrad: ${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+  return a;
+}
+
+export function requireFloat(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32') throw new Error(`webgrad: ${op} expects a float32 tensor, got ${t.dtype} [${t.shape}]`);
+}

@@ -1,0 +1,126 @@
+// Shared test harness: one suite body per device (describe.each(devices)), the float64 CPU
+// reference, NaN-poisoned outputs, and an allclose check that reports the worst element.
+import { afterAll, beforeAll, expect } from 'vitest';
+import { createCpuBackend } from '../src/backend/cpu/index.js';
+import type { Backend } from '../src/backend/types.js';
+import { Random } from '../src/random.js';
+import { getBackend, hasBackend, setBackend, setPoisonOutputs } from '../src/runtime.js';
+import type { Tensor } from '../src/tensor.js';
+import '../src/ops/index.js';
+
+export type DeviceName = 'cpu' | 'webgpu';
+export const devices: DeviceName[] = ['cpu', 'webgpu'];
+
+let gpuPromise: Promise<GPU> | null = null;
+
+/** navigator.gpu in the browser, Dawn from the `webgpu` package in Node. Never skips: throws. */
+export function getGpu(): Promise<GPU> {
+  gpuPromise ??= (async () => {
+    const nav = (globalThis as { navigator?: Navigator & { gpu?: GPU } }).navigator;
+    if (nav?.gpu) return nav.gpu;
+    const pkg = 'webgpu';
+    const webgpu = await import(/* @vite-ignore */ pkg);
+    Object.assign(globalThis, webgpu.globals);
+    return webgpu.create([]) as GPU;
+  })();
+  return gpuPromise;
+}
+
+const backends = new Map<DeviceName, Promise<Backend>>();
+
+export function backendFor(name: DeviceName): Promise<Backend> {
+  let p = backends.get(name);
+  if (!p) {
+    p = name === 'cpu'
+      ? Promise.resolve(createCpuBackend())
+      : Promise.all([getGpu(), import('../src/backend/webgpu/index.js')]).then(([gpu, m]) => m.createWebGPUBackend({ gpu }));
+    backends.set(name, p);
+  }
+  return p;
+}
+
+/** Makes `name` the active backend for the enclosing describe block, outputs NaN-poisoned. */
+export function useDevice(name: DeviceName): { backend: () => Backend } {
+  let be: Backend | undefined;
+  let prev: Backend | null = null;
+  beforeAll(async () => {
+    prev = hasBackend() ? getBackend() : null;
+    be = await backendFor(name);
+    setBackend(be);
+    setPoisonOutputs(true);
+  });
+  afterAll(async () => {
+    await be?.flush();
+    setPoisonOutputs(false);
+    setBackend(prev);
+  });
+  return { backend: () => be! };
+}
+
+/** Runs fn on the float64 CPU reference backend and returns its result as plain numbers. */
+export async function reference(fn: () => Tensor): Promise<Float64Array> {
+  const prev = hasBackend() ? getBackend() : null;
+  const be = createCpuBackend({ float64: true });
+  setBackend(be);
+  try {
+    const t = fn();
+    return Float64Array.from(await t.data());
+  } finally {
+    be.destroy();
+    setBackend(prev);
+  }
+}
+
+/** Runs fn on the reference and on the active backend with the same inputs; compares. */
+export async function conform(fn: () => Tensor, tol: Tolerance = ELEMENTWISE): Promise<void> {
+  const want = await reference(fn);
+  const t = fn();
+  const got = await t.data();
+  expectClose(got, want, tol);
+}
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+/** design.md: ≤ 1e-5 relative for elementwise, ≤ 1e-4 for reductions, matmul, conv */
+export const ELEMENTWISE: Tolerance = { rtol: 1e-5, atol: 1e-6 };
+export const REDUCTION: Tolerance = { rtol: 1e-4, atol: 1e-5 };
+
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, { rtol, atol }: Tolerance = ELEMENTWISE): void {
+  expect(got.length, 'element count').toBe(want.length);
+  let worst = -1;
+  let worstExcess = 0;
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i];
+    const b = want[i];
+    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= atol + rtol * Math.abs(b))) {
+      const excess = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b) - rtol * Math.abs(b);
+      if (worst < 0 || excess > worstExcess) {
+        worst = i;
+        worstExcess = excess;
+      }
+    }
+  }
+  if (worst >= 0) {
+    expect.fail(`element ${worst}: got ${got[worst]}, want ${want[worst]} (rtol ${rtol}, atol ${atol}); ${countBad(got, want, rtol, atol)} of ${want.length} elements off`);
+  }
+}
+
+function countBad(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number): number {
+  let n = 0;
+  for (let i = 0; i < want.length; i++) {
+    const a = got[i];
+    const b = want[i];
+    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= atol + rtol * Math.abs(b))) n++;
+  }
+  return n;
+}
+
+let seedCounter = Date.now() % 100000;
+/** Fresh random data each run (the seed is printed on failure through the test name/log). */
+export function randomData(n: number, lo = -1, hi = 1, seed = seedCounter++): Float32Array {
+  return new Random(seed).uniform(n, lo, hi);
+}
+
+export const ODD_SIZES = [1, 7, 33, 129, 257];

@@ -1,0 +1,120 @@
+// One suite body for an op family, run on every device: forward conformance against the
+// float64 CPU reference on fresh random inputs (NaN-poisoned outputs), gradient conformance
+// (device gradients vs reference gradients) and a finite-difference gradient check.
+import { describe, expect, it } from 'vitest';
+import { gradcheck } from '../src/autograd/gradcheck.js';
+import { tensor } from '../src/creation.js';
+import { Random } from '../src/random.js';
+import { getBackend, hasBackend, setBackend, tidy } from '../src/runtime.js';
+import type { Tensor } from '../src/tensor.js';
+import { createCpuBackend } from '../src/backend/cpu/index.js';
+import { devices, ELEMENTWISE, expectClose, type Tolerance, useDevice } from './helpers.js';
+
+export interface InputSpec {
+  shape: number[];
+  /** uniform range of the random values (default [-2, 2]) */
+  range?: [number, number];
+  /** int32 inputs: values in [0, range[1]) */
+  dtype?: 'float32' | 'int32';
+  /** whether a gradient flows to it (default: float32 inputs) */
+  grad?: boolean;
+}
+
+export interface OpCase {
+  name: string;
+  inputs: InputSpec[];
+  fn: (...xs: Tensor[]) => Tensor;
+  tol?: Tolerance;
+  /** skip the gradient checks (non-differentiable ops) */
+  noGrad?: boolean;
+  /** finite-difference tolerance (default 1e-6) */
+  gradTol?: number;
+}
+
+let seed = (Date.now() % 1_000_000) | 0;
+
+function makeData(spec: InputSpec, rng: Random): Float32Array | Int32Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  const [lo, hi] = spec.range ?? (spec.dtype === 'int32' ? [0, 10] : [-2, 2]);
+  const u = rng.uniform(n, lo, hi);
+  return spec.dtype === 'int32' ? Int32Array.from(u, Math.floor) : u;
+}
+
+function build(specs: InputSpec[], data: (Float32Array | Int32Array)[], withGrad: boolean): Tensor[] {
+  return specs.map((s, i) =>
+    s.dtype === 'int32'
+      ? tensor(data[i], s.shape, { dtype: 'int32' })
+      : tensor(data[i], s.shape, { requiresGrad: withGrad && (s.grad ?? true) }),
+  );
+}
+
+/** forward output and every input gradient of Σ(out · w), as plain arrays */
+async function evaluate(c: OpCase, data: (Float32Array | Int32Array)[], withGrad: boolean): Promise<Float64Array[]> {
+  const results: Promise<ArrayLike<number>>[] = [];
+  tidy(() => {
+    const xs = build(c.inputs, data, withGrad);
+    const out = c.fn(...xs);
+    results.push(out.data());
+    if (withGrad) {
+      const w = tensor(new Random(7).uniform(out.size, 0.5, 1.5), out.shape);
+      out.mul(w).sum().backward();
+      xs.forEach((x, i) => {
+        if (c.inputs[i].dtype !== 'int32' && (c.inputs[i].grad ?? true)) results.push(x.grad!.data());
+      });
+    }
+  });
+  return (await Promise.all(results)).map((r) => Float64Array.from(r));
+}
+
+async function onReference<T>(fn: () => Promise<T>): Promise<T> {
+  const prev = hasBackend() ? getBackend() : null;
+  const be = createCpuBackend({ float64: true });
+  setBackend(be);
+  try {
+    return await fn();
+  } finally {
+    be.destroy();
+    setBackend(prev);
+  }
+}
+
+export function opSuite(family: string, cases: OpCase[]): void {
+  describe.each(devices)(`${family} on %s`, (device) => {
+    useDevice(device);
+    for (const c of cases) {
+      it(`${c.name}: forward${c.noGrad ? '' : ' and gradients'} match the float64 reference`, async () => {
+        const s = seed++;
+        const data = c.inputs.map((spec, i) => makeData(spec, new Random(s * 31 + i)));
+        const withGrad = !c.noGrad;
+        const prev = getBackend();
+        const want = await onReference(() => evaluate(c, data, withGrad));
+        setBackend(prev);
+        const got = await evaluate(c, data, withGrad);
+        const tol = c.tol ?? ELEMENTWISE;
+        got.forEach((g, i) => {
+          try {
+            expectClose(g, want[i], i === 0 ? tol : { rtol: Math.max(tol.rtol, 1e-4), atol: Math.max(tol.atol, 1e-5) });
+          } catch (e) {
+            throw new Error(`${i === 0 ? 'output' : `gradient of input ${i - 1}`} (seed ${s}): ${(e as Error).message}`);
+          }
+        });
+      });
+    }
+  });
+
+  describe(`${family}: finite-difference gradient checks (float64 CPU)`, () => {
+    for (const c of cases.filter((x) => !x.noGrad)) {
+      it(c.name, () => {
+        const s = seed++;
+        const rng = new Random(s);
+        const inputs = c.inputs.map((spec) => ({
+          data: Array.from(makeData(spec, rng)),
+          shape: spec.shape,
+          dtype: spec.dtype,
+        }));
+        const r = gradcheck(c.fn, inputs, { tol: c.gradTol ?? 1e-6 });
+        expect(r.maxError, `seed ${s}, worst ${JSON.stringify(r.worst)}`).toBeLessThanOrEqual(c.gradTol ?? 1e-6);
+      });
+    }
+  });
+}

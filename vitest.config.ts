@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+import { findChrome, WEBGPU_FLAGS } from './test/browser-flags.js';
+
+// Node tests use Dawn (the `webgpu` package) on SwiftShader's Vulkan driver when no GPU exists.
+const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
+
+// Without a Chromium the browser project cannot run: in CI that is an error (fail loudly,
+// never skip); on a developer's machine the Node project still runs, with a warning.
+let chromePath: string | undefined;
+try {
+  chromePath = findChrome();
+} catch (e) {
+  if (process.env.CI) throw e;
+  console.warn(`${(e as Error).message}\nwebgrad: the chromium test project is disabled.`);
+}
+
+// Slow suites (training runs on real data) are opted into with WEBGRAD_SLOW=1.
+const include = ['test/**/*.test.ts'];
+const browserInclude = ['test/ops/**/*.test.ts', 'test/backend/**/*.test.ts', 'test/browser/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          pool: 'forks',
+          include,
+          exclude: ['test/browser/**'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      ...(chromePath === undefined ? [] : [{
+        test: {
+          name: 'chromium',
+          include: browserInclude,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: chromePath, args: WEBGPU_FLAGS } }),
+            instances: [{ browser: 'chromium' as const }],
+          },
+        },
+      }]),
+    ],
+  },
+});
