@@ -1,25 +1,31 @@
-// Prints vitest's JSON report as one line `N passed, N failed` (plus per-project counts), so a
-// run that executed no test is visible. Exits 1 when nothing ran or anything failed.
+// Prints vitest JSON reports as per-project counts and a last line `N passed, N failed`, so a
+// run that executed no test is visible. Exits 1 when a report is missing, nothing ran, or
+// anything failed (including a file that failed to load, which has no test results).
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
-const file = process.argv[2] ?? '.vitest-reports/results.json';
-let report;
-try {
-  report = JSON.parse(readFileSync(file, 'utf8'));
-} catch (e) {
-  console.log(`0 passed, 0 failed (no vitest report at ${file}: ${e.message})`);
-  process.exit(1);
-}
-const perProject = {};
-for (const f of report.testResults ?? []) {
-  for (const a of f.assertionResults ?? []) {
-    // vitest prefixes nothing per project in JSON; the file path tells node vs browser runs apart
-    // only through the ancestor titles, so count by status overall and by file kind
-    const key = a.status;
-    perProject[key] = (perProject[key] ?? 0) + 1;
+const files = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+let ok = files.length > 0;
+for (const file of files) {
+  const project = basename(file, '.json');
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    console.log(`${project}: no vitest report (${e.message})`);
+    ok = false;
+    continue;
   }
+  const p = report.numPassedTests ?? 0;
+  const f = report.numFailedTests ?? 0;
+  const brokenFiles = (report.testResults ?? []).filter((r) => r.status === 'failed' && (r.assertionResults ?? []).length === 0);
+  for (const b of brokenFiles) console.log(`${project}: ${b.name} failed to run: ${(b.message ?? '').split('\n')[0]}`);
+  console.log(`${project}: ${p} passed, ${f} failed, ${report.numPendingTests ?? 0} skipped, ${report.numTotalTestSuites ?? 0} suites`);
+  passed += p;
+  failed += f + brokenFiles.length;
+  if (p === 0 || !report.success) ok = false;
 }
-const passed = report.numPassedTests ?? 0;
-const failed = report.numFailedTests ?? 0;
 console.log(`${passed} passed, ${failed} failed`);
-if (passed === 0 || failed > 0 || !report.success) process.exit(1);
+process.exit(ok && failed === 0 ? 0 : 1);
