@@ -1,41 +1,63 @@
-// WebGPU launcher for batched matmul (shaders/matmul.wgsl). Structured as a list of kernel
-// variants plus a chooser, so tuned variants (and autotuning) can be added beside `regBlocked`.
+// WebGPU launcher for batched matmul (shaders/matmul.wgsl): a list of kernel variants, a
+// heuristic default per adapter and shape class, and the hook to the per-device tuner
+// (matmul-tuner.ts), which measures the variants the first time a shape class is seen.
 import type { MatmulArgs, Storage } from '../types.js';
 import { type DispatchSpec, type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import { tunerFor } from './matmul-tuner.js';
 
 export interface MatmulVariant {
   name: string;
+  /** 'registers': no workgroup memory (SwiftShader's best); 'workgroup': staged tiles (real GPUs) */
+  kind: 'registers' | 'workgroup';
   /** whether this variant can run these args at all */
   supports(args: MatmulArgs): boolean;
   /** the dispatch for these args */
   plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs): DispatchSpec;
 }
 
-function regBlocked(block: 4 | 8): MatmulVariant {
-  const WGX = 8;
-  const WGY = 8;
+interface VariantShape {
+  name: string;
+  kind: MatmulVariant['kind'];
+  /** outputs per invocation: rows x columns */
+  rows: 4 | 8;
+  cols: 4 | 8;
+  /** invocations per workgroup in x (columns) and y (rows) */
+  wgx: number;
+  wgy: number;
+  /** register-blocked only: read A and B as vec4 where layout and alignment allow */
+  vecLoads: boolean;
+  /** workgroup tiles only: k depth of one staged slice */
+  tileK: number;
+}
+
+function variant(s: VariantShape): MatmulVariant {
   return {
-    name: `regBlocked${block}x${block}`,
+    name: s.name,
+    kind: s.kind,
     supports: () => true,
     plan(a, b, out, args) {
       const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } = args;
-      const tilesM = Math.ceil(m / (block * WGY));
-      const tilesN = Math.ceil(n / (block * WGX));
-      const a4 = aBatchStride % 4 === 0 || batch === 1;
-      const b4 = bBatchStride % 4 === 0 || batch === 1;
+      const tilesM = Math.ceil(m / (s.rows * s.wgy));
+      const tilesN = Math.ceil(n / (s.cols * s.wgx));
+      // a vec4 view of a batched operand needs every batch's base on a 4-element boundary
+      const aAligned = s.vecLoads && (aBatchStride % 4 === 0 || batch === 1);
+      const bAligned = s.vecLoads && (bBatchStride % 4 === 0 || batch === 1);
       const defines = {
-        BLOCK8: block === 8,
+        ROWS8: s.rows === 8,
+        COLS8: s.cols === 8,
         TRANS_A: transA,
         TRANS_B: transB,
-        A_VEC: !transA && k % 4 === 0 && a4,
-        A_TVEC: transA && m % 4 === 0 && a4,
-        B_VEC: !transB && n % 4 === 0 && b4,
-        B_TVEC: transB && k % 4 === 0 && b4,
+        A_VEC: aAligned && !transA && k % 4 === 0,
+        A_TVEC: aAligned && transA && m % 4 === 0,
+        B_VEC: bAligned && !transB && n % 4 === 0,
+        B_TVEC: bAligned && transB && k % 4 === 0,
         C_VEC: n % 4 === 0,
       };
+      const constants: Record<string, number> = { WGX: s.wgx, WGY: s.wgy };
+      if (s.kind === 'workgroup') constants.TK = s.tileK;
       return {
-        shader: 'matmul', entry: 'matmul', label: `matmul.${this.name}`,
-        defines, constants: { WGX, WGY },
+        shader: 'matmul', entry: s.kind === 'workgroup' ? 'matmulTiled' : 'matmul', label: `matmul.${s.name}`,
+        defines, constants,
         uniforms: new Uniforms().u32(m, n, k, batch, batch === 1 ? 0 : aBatchStride, batch === 1 ? 0 : bBatchStride, tilesM, tilesN),
         inputs: [a, b], outputs: [out], workgroups: batch * tilesM * tilesN,
       };
@@ -43,13 +65,54 @@ function regBlocked(block: 4 | 8): MatmulVariant {
   };
 }
 
-export const matmulVariants: MatmulVariant[] = [regBlocked(8), regBlocked(4)];
+const registers = { kind: 'registers', wgx: 8, wgy: 8, vecLoads: true, tileK: 0 } as const;
+const workgroup = { kind: 'workgroup', vecLoads: false } as const;
 
-/** picks a variant: 8x8 blocks when the output is large enough to fill the machine, else 4x4 */
-export function chooseMatmulVariant(args: MatmulArgs): MatmulVariant {
-  const big = args.m >= 64 && args.n >= 64;
-  const v = matmulVariants.find((x) => x.name === (big ? 'regBlocked8x8' : 'regBlocked4x4') && x.supports(args));
-  return v ?? matmulVariants.find((x) => x.supports(args))!;
+export const matmulVariants: readonly MatmulVariant[] = [
+  variant({ ...registers, name: 'regBlocked4x4', rows: 4, cols: 4 }),
+  variant({ ...registers, name: 'regBlocked8x4', rows: 8, cols: 4 }),
+  variant({ ...registers, name: 'regBlocked8x8', rows: 8, cols: 8 }),
+  variant({ ...registers, name: 'regBlocked8x8Scalar', rows: 8, cols: 8, vecLoads: false }),
+  // 64x64 output tiles either way: 16x16 invocations of 4x4, or 8x8 invocations of 8x8
+  variant({ ...workgroup, name: 'wgTiled4x4k16', rows: 4, cols: 4, wgx: 16, wgy: 16, tileK: 16 }),
+  variant({ ...workgroup, name: 'wgTiled8x8k8', rows: 8, cols: 8, wgx: 8, wgy: 8, tileK: 8 }),
+];
+
+export function matmulVariantByName(name: string): MatmulVariant | undefined {
+  return matmulVariants.find((v) => v.name === name);
+}
+
+export type MatmulShapeClass = `${'small' | 'medium' | 'large'}-${'aligned' | 'unaligned'}`;
+
+export const MATMUL_SHAPE_CLASSES: readonly MatmulShapeClass[] = [
+  'small-aligned', 'small-unaligned', 'medium-aligned', 'medium-unaligned', 'large-aligned', 'large-unaligned',
+];
+
+/**
+ * Size by multiply-adds (up to 128³: launch overhead and edges dominate; up to 512³; beyond),
+ * alignment by whether m, n, k are all multiples of 4 (the vec4 load paths apply).
+ */
+export function matmulShapeClass(args: MatmulArgs): MatmulShapeClass {
+  const work = args.batch * args.m * args.n * args.k;
+  const size = work <= 128 ** 3 ? 'small' : work <= 512 ** 3 ? 'medium' : 'large';
+  const aligned = args.m % 4 === 0 && args.n % 4 === 0 && args.k % 4 === 0;
+  return `${size}-${aligned ? 'aligned' : 'unaligned'}`;
+}
+
+/**
+ * The choice without measuring: register blocks on software adapters (barriers are slow on
+ * CPUs; 8x8 once the output is large enough to keep every core busy, else 4x4 for more
+ * invocations), workgroup tiles on hardware adapters for all but small products.
+ */
+export function defaultMatmulVariant(shapeClass: MatmulShapeClass, softwareAdapter: boolean): MatmulVariant {
+  const small = shapeClass.startsWith('small');
+  const name = softwareAdapter ? (small ? 'regBlocked4x4' : 'regBlocked8x8') : small ? 'regBlocked4x4' : 'wgTiled4x4k16';
+  return matmulVariantByName(name)!;
+}
+
+/** the variant for args on this device: the tuner's (stored, measured or default) choice */
+export function chooseMatmulVariant(dev: WebGPUDevice, args: MatmulArgs): MatmulVariant {
+  return tunerFor(dev).choose(args);
 }
 
 export function matmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs, variant?: MatmulVariant): void {
@@ -61,7 +124,7 @@ export function matmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, 
     dev.dispatch(fillZeroSpec(o, args.batch * args.m * args.n));
     return;
   }
-  dev.dispatch((variant ?? chooseMatmulVariant(args)).plan(as, bs, o, args));
+  dev.dispatch((variant ?? chooseMatmulVariant(dev, args)).plan(as, bs, o, args));
 }
 
 function fillZeroSpec(o: GpuStorage, n: number): DispatchSpec {

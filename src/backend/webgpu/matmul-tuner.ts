@@ -1,0 +1,273 @@
+// Per-device matmul autotuner. The first time a shape class (matmul.ts: small/medium/large x
+// aligned/unaligned) is seen, it times the candidate variants on the adapter and keeps the
+// fastest for the session; a saved table (JSON) and explicit overrides win over measuring.
+//
+// Measuring never touches the recorder: recording is synchronous, so the dispatch that meets
+// a new class uses the heuristic default while the measurement runs in the background on the
+// tuner's own scratch buffers with its own submits. Those buffers are private, so the extra
+// submits cannot reorder anything the user recorded; they only share the queue.
+import type { MatmulArgs } from '../types.js';
+import { GpuStorage, WebGPUDevice } from './device.js';
+import {
+  MATMUL_SHAPE_CLASSES, type MatmulShapeClass, type MatmulVariant, defaultMatmulVariant, matmulShapeClass,
+  matmulVariantByName, matmulVariants,
+} from './matmul.js';
+
+export interface MatmulTuningEntry {
+  variant: string;
+  /** 'measured' by this tuner, set by an 'override', or loaded from a saved 'table' */
+  source: 'measured' | 'override' | 'table';
+  /** measured GFLOP/s per candidate (measured entries) */
+  gflops?: Record<string, number>;
+  /** the [batch, m, n, k] that was timed (measured entries) */
+  timedShape?: [number, number, number, number];
+}
+
+/** What `getMatmulTuning()` returns and `setMatmulTuning()` / the `table` option take. */
+export interface MatmulTuningTable {
+  version: 1;
+  /** the adapter it was measured on; a table from another adapter is ignored */
+  adapter: string;
+  classes: Partial<Record<MatmulShapeClass, MatmulTuningEntry>>;
+}
+
+export interface MatmulTuningOptions {
+  /**
+   * Measure variants the first time a shape class is seen. Default: on, except under vitest
+   * (deterministic tests) or when the environment sets WEBGRAD_MATMUL_TUNE=0; off picks the
+   * heuristic default (`defaultMatmulVariant`).
+   */
+  tune?: boolean;
+  /** a table saved from `getMatmulTuning()` (e.g. from localStorage) */
+  table?: MatmulTuningTable;
+  /** per-class variant names; these win over the table and over measuring */
+  overrides?: Partial<Record<MatmulShapeClass, string>>;
+}
+
+/** The products a measurement times stay below this many multiply-adds (~645³), so tuning a large class costs seconds, not minutes, on a software adapter. */
+const MAX_TIMED_WORK = 2 ** 28;
+/** Wall-clock budget of one timed submit; shorter kernels are repeated within it. */
+const TARGET_SECONDS = 0.1;
+
+function tuneByDefault(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.WEBGRAD_MATMUL_TUNE !== undefined) return env.WEBGRAD_MATMUL_TUNE !== '0';
+  const underVitest = env?.VITEST !== undefined || '__vitest_worker__' in globalThis || '__vitest_browser__' in globalThis;
+  return !underVitest;
+}
+
+export class MatmulTuner {
+  tune: boolean;
+  private readonly entries = new Map<MatmulShapeClass, MatmulTuningEntry>();
+  private readonly running = new Map<MatmulShapeClass, Promise<MatmulVariant>>();
+
+  constructor(private readonly dev: WebGPUDevice, opts: MatmulTuningOptions = {}) {
+    this.tune = opts.tune ?? tuneByDefault();
+    if (opts.table) this.setTable(opts.table);
+    for (const [cls, name] of Object.entries(opts.overrides ?? {})) this.setVariant(cls as MatmulShapeClass, name!);
+  }
+
+  /** Synchronous: the stored choice, else the default (starting a background measurement if tuning is on). */
+  choose(args: MatmulArgs): MatmulVariant {
+    const cls = matmulShapeClass(args);
+    const entry = this.entries.get(cls);
+    if (entry) return matmulVariantByName(entry.variant)!;
+    if (this.tune && !this.running.has(cls)) {
+      // a failed measurement (device lost, destroyed) leaves the default in place for the session
+      this.tuneShape(args).catch(() => this.entries.set(cls, { variant: this.fallback(cls).name, source: 'measured' }));
+    }
+    return this.fallback(cls);
+  }
+
+  setVariant(shapeClass: MatmulShapeClass, name: string): void {
+    if (!MATMUL_SHAPE_CLASSES.includes(shapeClass)) throw new Error(`webgrad: unknown matmul shape class '${shapeClass}' (one of ${MATMUL_SHAPE_CLASSES.join(', ')})`);
+    if (!matmulVariantByName(name)) throw new Error(`webgrad: unknown matmul variant '${name}' (one of ${matmulVariants.map((v) => v.name).join(', ')})`);
+    this.entries.set(shapeClass, { variant: name, source: 'override' });
+  }
+
+  getTable(): MatmulTuningTable {
+    return { version: 1, adapter: this.dev.adapterName, classes: Object.fromEntries(this.entries) };
+  }
+
+  /** Loads a saved table; returns false (and changes nothing) when it is from another adapter or names unknown variants. */
+  setTable(table: MatmulTuningTable): boolean {
+    if (table.version !== 1 || table.adapter !== this.dev.adapterName) return false;
+    const loaded = Object.entries(table.classes).filter(([cls, e]) => MATMUL_SHAPE_CLASSES.includes(cls as MatmulShapeClass) && e && matmulVariantByName(e.variant));
+    if (loaded.length !== Object.keys(table.classes).length) return false;
+    for (const [cls, e] of loaded) this.entries.set(cls as MatmulShapeClass, { ...e!, source: e!.source === 'override' ? 'override' : 'table' });
+    return true;
+  }
+
+  /** resolves when every background measurement started so far has finished */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** Measures the candidates for args' class now (or joins a running measurement) and stores the winner. */
+  tuneShape(args: MatmulArgs): Promise<MatmulVariant> {
+    const cls = matmulShapeClass(args);
+    let job = this.running.get(cls);
+    if (!job) {
+      job = this.measureClass(cls, args).finally(() => this.running.delete(cls));
+      this.running.set(cls, job);
+    }
+    return job;
+  }
+
+  /** Software adapters only get the register-blocked variants: workgroup tiles lose there by 10-20x (barriers), so timing them only costs compiles. */
+  candidates(): MatmulVariant[] {
+    return matmulVariants.filter((v) => !this.dev.isSoftwareAdapter || v.kind === 'registers');
+  }
+
+  private fallback(cls: MatmulShapeClass): MatmulVariant {
+    return defaultMatmulVariant(cls, this.dev.isSoftwareAdapter);
+  }
+
+  private async measureClass(cls: MatmulShapeClass, args: MatmulArgs): Promise<MatmulVariant> {
+    const shape = timedShape(args);
+    const gflops: Record<string, number> = {};
+    for (const v of this.candidates()) {
+      try {
+        gflops[v.name] = (2 * shape.m * shape.n * shape.k) / (await timeVariant(this.dev, v, shape)) / 1e9;
+      } catch {
+        gflops[v.name] = 0; // a candidate that fails to compile or run on this adapter never wins
+      }
+    }
+    const best = Object.entries(gflops).reduce((x, y) => (y[1] > x[1] ? y : x));
+    const existing = this.entries.get(cls);
+    if (existing?.source === 'override') return matmulVariantByName(existing.variant)!; // set while measuring
+    const winner = best[1] > 0 ? best[0] : this.fallback(cls).name;
+    this.entries.set(cls, { variant: winner, source: 'measured', gflops, timedShape: [shape.batch, shape.m, shape.n, shape.k] });
+    return matmulVariantByName(winner)!;
+  }
+}
+
+/** args reduced to one product, with m and n halved until it is cheap enough to time (alignment kept). */
+function timedShape(args: MatmulArgs): MatmulArgs {
+  let { m, n } = args;
+  const k = args.k;
+  const keep4 = (x: number) => (args.m % 4 === 0 && args.n % 4 === 0 ? Math.max(4, Math.ceil(x / 4) * 4) : Math.max(1, x));
+  while (m * n * k > MAX_TIMED_WORK && (m > 64 || n > 64)) {
+    if (m >= n) m = keep4(Math.ceil(m / 2));
+    else n = keep4(Math.ceil(n / 2));
+  }
+  return { ...args, batch: 1, m, n, k, aBatchStride: 0, bBatchStride: 0 };
+}
+
+/** Seconds per dispatch of `v` on scratch buffers: GPU timestamps when the device has them, else wall-clock around onSubmittedWorkDone. */
+export async function timeVariant(dev: WebGPUDevice, v: MatmulVariant, args: MatmulArgs): Promise<number> {
+  const device = dev.device;
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const scratch = (elements: number) => {
+    const bytes = Math.ceil((elements * 4) / 256) * 256;
+    return new GpuStorage(device.createBuffer({ size: bytes, usage }), 'float32', elements, bytes);
+  };
+  const a = scratch(args.m * args.k);
+  const b = scratch(args.k * args.n);
+  const c = scratch(args.m * args.n);
+  const spec = v.plan(a, b, c, args);
+  const uniform = device.createBuffer({ size: spec.uniforms.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const words = new ArrayBuffer(spec.uniforms.byteLength);
+  spec.uniforms.writeTo(new DataView(words), 0);
+  device.queue.writeBuffer(uniform, 0, words);
+  const timestamps = device.features.has('timestamp-query');
+  try {
+    const pipeline = await dev.pipeline(spec);
+    const bindGroup = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [uniform, a.buffer!, b.buffer!, c.buffer!].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    const grid = dev.grid(spec.workgroups);
+    const run = async (reps: number): Promise<number> => {
+      device.pushErrorScope('validation');
+      const started = performance.now();
+      const gpuSeconds = timestamps ? await timedPass(device, encode) : null;
+      if (!timestamps) {
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        encode(pass);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+      }
+      const wall = (performance.now() - started) / 1000;
+      const err = await device.popErrorScope();
+      if (err) throw new Error(`webgrad: timing ${v.name} failed: ${err.message}`);
+      return (gpuSeconds ?? wall) / reps;
+      function encode(pass: GPUComputePassEncoder) {
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, bindGroup);
+        for (let i = 0; i < reps; i++) pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+      }
+    };
+    // the warm-up also drains whatever the queue held before, so it is not timed
+    const warm = await run(1);
+    const reps = Math.max(1, Math.min(16, Math.round(TARGET_SECONDS / warm)));
+    return Math.min(await run(reps), await run(reps));
+  } finally {
+    for (const buf of [a.buffer!, b.buffer!, c.buffer!, uniform]) buf.destroy();
+  }
+}
+
+/** encodes one compute pass with begin/end timestamps and returns its GPU seconds */
+async function timedPass(device: GPUDevice, encode: (pass: GPUComputePassEncoder) => void): Promise<number> {
+  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
+  const resolved = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const readback = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  try {
+    const enc = device.createCommandEncoder();
+    const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
+    encode(pass);
+    pass.end();
+    enc.resolveQuerySet(querySet, 0, 2, resolved, 0);
+    enc.copyBufferToBuffer(resolved, 0, readback, 0, 16);
+    device.queue.submit([enc.finish()]);
+    await readback.mapAsync(GPUMapMode.READ);
+    const [begin, end] = new BigUint64Array(readback.getMappedRange());
+    readback.unmap();
+    return Number(end - begin) / 1e9;
+  } finally {
+    querySet.destroy();
+    resolved.destroy();
+    readback.destroy();
+  }
+}
+
+const tuners = new WeakMap<WebGPUDevice, MatmulTuner>();
+
+/** the device's tuner, created with default options on first use */
+export function tunerFor(dev: WebGPUDevice): MatmulTuner {
+  let t = tuners.get(dev);
+  if (!t) tuners.set(dev, (t = new MatmulTuner(dev)));
+  return t;
+}
+
+/** replaces the device's tuner (the backend's `matmulTuning` option) */
+export function configureMatmulTuning(dev: WebGPUDevice, opts: MatmulTuningOptions): MatmulTuner {
+  const t = new MatmulTuner(dev, opts);
+  tuners.set(dev, t);
+  return t;
+}
+
+type HasDevice = WebGPUDevice | { device: WebGPUDevice };
+const deviceOf = (x: HasDevice): WebGPUDevice => (x instanceof WebGPUDevice ? x : x.device);
+
+/** pins a shape class to a variant for this backend's session */
+export function setMatmulVariant(backend: HasDevice, shapeClass: MatmulShapeClass, name: string): void {
+  tunerFor(deviceOf(backend)).setVariant(shapeClass, name);
+}
+
+/** the current choices as a JSON-able table (persist it, pass it back as `matmulTuning.table`) */
+export function getMatmulTuning(backend: HasDevice): MatmulTuningTable {
+  return tunerFor(deviceOf(backend)).getTable();
+}
+
+/** loads a saved table; false when it was measured on another adapter */
+export function setMatmulTuning(backend: HasDevice, table: MatmulTuningTable): boolean {
+  return tunerFor(deviceOf(backend)).setTable(table);
+}
+
+/** measures now (ahead of a training loop or a benchmark) and returns the chosen variant's name */
+export async function tuneMatmul(backend: HasDevice, args: MatmulArgs): Promise<string> {
+  return (await tunerFor(deviceOf(backend)).tuneShape(args)).name;
+}
