@@ -127,6 +127,26 @@ export interface KernelSignatures {
   gatherBackward(grad: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void;
   /** out[i, c] = (labels[i] == c) ? 1 : 0, float32 [n, classes] */
   oneHot(labels: Storage, n: number, classes: number, out: Storage): void;
+  // ---- classic vision (src/classic): kNN, image features; no gradients --------------------
+  /** out [m, n] = Σ_d |a[i, d] − b[j, d]| (a [m, d], b [n, d], float32) */
+  pairwiseL1(a: Storage, b: Storage, m: number, n: number, d: number, out: Storage): void;
+  /**
+   * out (int32 [rows, k]) = the column indices of the k smallest values of each row of x
+   * [rows, cols], ascending; ties → the smaller index; NaN sorts last; -1 past cols. k ≤ 128.
+   */
+  topkSmallest(x: Storage, rows: number, cols: number, k: number, out: Storage): void;
+  /**
+   * out (int32 [rows]) = the majority label among the first k of each row's `kmax` neighbour
+   * indices (labels[neighbour], int32); ties → the smaller label; -1 when no valid vote. classes ≤ 256.
+   */
+  knnVote(neighbours: Storage, labels: Storage, rows: number, kmax: number, k: number, classes: number, out: Storage): void;
+  /** out [count, bins] = fraction of each RGB image's pixels (images [count, 3, h, w] in [0, 1]) per hue bin over [0, 1); bins ≤ 256 */
+  hueHistogram(images: Storage, count: number, h: number, w: number, bins: number, out: Storage): void;
+  /**
+   * HoG: out [count, h/cell, w/cell, bins] = per cell and unsigned gradient orientation bin, Σ gradient
+   * magnitude / cell² of the grey image (RGB → 0.299 R + 0.587 G + 0.114 B; forward differences). bins ≤ 32.
+   */
+  hog(images: Storage, count: number, channels: number, h: number, w: number, cellSize: number, bins: number, out: Storage): void;
   /** one fused optimizer update, in place on param and state (float32, all `param.size` long) */
   optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void;
 }

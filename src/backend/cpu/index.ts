@@ -2,13 +2,16 @@
 // matmul accumulate in float64 (JS numbers) and round once when stored.
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
+import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
+import { hog, hueHistogram } from './features.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { optimizerStep } from './optimizer.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
+import { knnVote, topkSmallest } from './topk.js';
 
 export interface CpuBackendOptions {
   /** hold float32 tensors as float64 (finite-difference gradient checks need the precision) */
@@ -61,5 +64,6 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     },
     fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
     softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
+    pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
   };
 }

@@ -3,12 +3,15 @@
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { type DeviceOptions, WebGPUDevice } from './device.js';
+import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
+import { hog, hueHistogram } from './features.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { optimizerStep } from './optimizer.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
+import { knnVote, topkSmallest } from './topk.js';
 
 export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'>;
 
@@ -44,6 +47,11 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     gatherBackward: (g, idx, outer, axisLen, inner, out) => gatherBackward(dev, g, idx, outer, axisLen, inner, out),
     oneHot: (labels, n, classes, out) => oneHot(dev, labels, n, classes, out),
     optimizerStep: (args, param, grad, state) => optimizerStep(dev, args, param, grad, state),
+    pairwiseL1: (a, b, m, n, d, out) => pairwiseL1(dev, a, b, m, n, d, out),
+    topkSmallest: (x, rows, cols, k, out) => topkSmallest(dev, x, rows, cols, k, out),
+    knnVote: (nb, labels, rows, kmax, k, classes, out) => knnVote(dev, nb, labels, rows, kmax, k, classes, out),
+    hueHistogram: (images, count, h, w, bins, out) => hueHistogram(dev, images, count, h, w, bins, out),
+    hog: (images, count, channels, h, w, cell, bins, out) => hog(dev, images, count, channels, h, w, cell, bins, out),
   };
 }
 

@@ -1,0 +1,48 @@
+// Conformance of non-differentiable kernels: each case builds its tensors from seeded random
+// data inside `fn`, so the float64 CPU reference and the device under test see the same inputs.
+// (test/op-suite.ts also runs finite-difference checks, which have nothing to check here.)
+import { describe, it } from 'vitest';
+import { tensor } from '../../src/creation.js';
+import { Random } from '../../src/random.js';
+import type { Tensor } from '../../src/tensor.js';
+import { conform, devices, type Tolerance, useDevice } from '../helpers.js';
+
+export interface KernelCase {
+  name: string;
+  fn: (make: TensorMaker) => Tensor;
+  tol?: Tolerance;
+}
+
+export interface TensorMaker {
+  /** uniform float32 in [lo, hi) */
+  float(shape: number[], lo?: number, hi?: number): Tensor;
+  /** uniform int32 in [0, high) */
+  int(shape: number[], high: number): Tensor;
+}
+
+function maker(seed: number): TensorMaker {
+  let stream = seed;
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+  return {
+    float: (shape, lo = -1, hi = 1) => tensor(new Random(stream++).uniform(size(shape), lo, hi), shape),
+    int: (shape, high) => tensor(Int32Array.from(new Random(stream++).uniform(size(shape), 0, high), Math.floor), shape, { dtype: 'int32' }),
+  };
+}
+
+let seed = Date.now() % 1_000_000;
+
+export function kernelSuite(family: string, cases: KernelCase[]): void {
+  describe.each(devices)(`${family} on %s`, (device) => {
+    useDevice(device);
+    for (const c of cases) {
+      it(`${c.name} matches the float64 reference`, async () => {
+        const s = seed++;
+        try {
+          await conform(() => c.fn(maker(s)), c.tol);
+        } catch (e) {
+          throw new Error(`seed ${s}: ${(e as Error).message}`);
+        }
+      });
+    }
+  });
+}
