@@ -2,9 +2,12 @@
 // state buffers in one pass (PyTorch's torch.optim formulas; src/backend/cpu/optimizer.ts is
 // the reference). Options are runtime flags in the uniform, so one pipeline per rule serves
 // every configuration; unused state slots are bound to tiny dummy buffers and never touched.
-// Overrides: WG.
+// Overrides: WG (threads per workgroup), ELEMS (elements per thread: fewer, fatter invocations
+// run much faster on software adapters such as SwiftShader; a thread's elements are WG apart,
+// so neighbouring threads still read neighbouring addresses).
 
 override WG: u32 = 256;
+override ELEMS: u32 = 4;
 
 const FIRST_STEP: u32 = 1u;
 const NESTEROV: u32 = 2u;
@@ -38,15 +41,13 @@ struct U {
 
 fn has(flag: u32) -> bool { return (u.flags & flag) != 0u; }
 
-fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.y * nwg.x + wid.x) * WG + lid.x;
+/** the first element of this thread; its others follow at strides of WG */
+fn firstIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
+  return (wid.y * nwg.x + wid.x) * WG * ELEMS + lid.x;
 }
 
 // state0 = momentum buffer
-@compute @workgroup_size(WG)
-fn sgd_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= u.n) { return; }
+fn sgd_element(i: u32) {
   let p = param[i];
   var d = grad[i] + u.weightDecay * p;
   if (has(MOMENTUM)) {
@@ -58,11 +59,17 @@ fn sgd_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   param[i] = p - u.lr * d;
 }
 
-// state0 = square average, state1 = momentum buffer, state2 = gradient average (centered)
 @compute @workgroup_size(WG)
-fn rmsprop_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= u.n) { return; }
+fn sgd_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let first = firstIndex(wid, nwg, lid);
+  for (var k = 0u; k < ELEMS; k++) {
+    let i = first + k * WG;
+    if (i < u.n) { sgd_element(i); }
+  }
+}
+
+// state0 = square average, state1 = momentum buffer, state2 = gradient average (centered)
+fn rmsprop_element(i: u32) {
   let p = param[i];
   let d = grad[i] + u.weightDecay * p;
   let sq = state0[i] * u.alpha + (1.0 - u.alpha) * d * d;
@@ -84,11 +91,17 @@ fn rmsprop_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
   }
 }
 
-// state0 = exp_avg, state1 = exp_avg_sq, state2 = max_exp_avg_sq (amsgrad)
 @compute @workgroup_size(WG)
-fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = flatIndex(wid, nwg, lid);
-  if (i >= u.n) { return; }
+fn rmsprop_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let first = firstIndex(wid, nwg, lid);
+  for (var k = 0u; k < ELEMS; k++) {
+    let i = first + k * WG;
+    if (i < u.n) { rmsprop_element(i); }
+  }
+}
+
+// state0 = exp_avg, state1 = exp_avg_sq, state2 = max_exp_avg_sq (amsgrad)
+fn adam_element(i: u32) {
   var p = param[i];
   var d = grad[i];
   if (has(DECOUPLED)) { p = p * (1.0 - u.lr * u.weightDecay); } else { d = d + u.weightDecay * p; }
@@ -102,4 +115,13 @@ fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
     state2[i] = second;
   }
   param[i] = p - u.stepSize * (m / (sqrt(second) / u.biasCorrection2Sqrt + u.eps));
+}
+
+@compute @workgroup_size(WG)
+fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let first = firstIndex(wid, nwg, lid);
+  for (var k = 0u; k < ELEMS; k++) {
+    let i = first + k * WG;
+    if (i < u.n) { adam_element(i); }
+  }
 }

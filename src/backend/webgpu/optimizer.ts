@@ -4,6 +4,8 @@ import type { OptimizerRule, OptimizerStepArgs, Storage } from '../types.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 
 const WG = 256;
+/** elements per thread (the shader's ELEMS) */
+const ELEMS = 4;
 /** how many state slots each entry point binds (see the KernelSignatures docs) */
 const SLOTS: Record<OptimizerRule, number> = { sgd: 1, rmsprop: 3, adam: 3 };
 
@@ -30,11 +32,11 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
   const momentumSlot = args.rule === 'sgd' ? state[0] : args.rule === 'rmsprop' ? state[1] : null;
   dev.dispatch({
     shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
-    constants: { WG },
+    constants: { WG, ELEMS },
     uniforms: new Uniforms().u32(p.size, flags(args, momentumSlot))
       .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
       .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
-    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(p.size / WG),
+    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(p.size / (WG * ELEMS)),
   });
   for (const d of dummies) dev.free(d);
 }
