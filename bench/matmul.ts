@@ -1,0 +1,59 @@
+// `npm run bench:matmul`: f32 square matmul GFLOP/s in headless Chromium on one WebGPU
+// adapter: every webgrad variant, the tuner's choice, the CPU reference (256, 512) and
+// TensorFlow.js's WebGPU backend, with the ratio webgrad/tfjs. The timing runs in the page
+// (bench/pages/matmul-page.ts); this script serves it, prints the table, saves JSON.
+// Options: --sizes=256,512,1024,2048  --cpu-sizes=256,512
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runPage } from './harness/run-page.js';
+import { REPO_ROOT } from './harness/server.js';
+import type { MatmulBenchOptions, MatmulBenchResult, MatmulBenchRow } from './pages/matmul-page.js';
+
+function listArg(name: string, fallback: number[]): number[] {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? arg.slice(name.length + 3).split(',').map(Number) : fallback;
+}
+
+const options: MatmulBenchOptions = {
+  sizes: listArg('sizes', [256, 512, 1024, 2048]),
+  cpuSizes: listArg('cpu-sizes', [256, 512]),
+  maxRunSeconds: 6,
+  maxTunedRunSeconds: 30,
+  maxTfjsRunSeconds: 90,
+};
+
+function table(rows: MatmulBenchRow[], variantNames: string[]): string {
+  const fmt = (x: number | null, digits = 2) => (x === null ? '-' : x.toFixed(digits));
+  const header = ['n', 'tuned variant', 'webgrad tuned', ...variantNames, 'webgrad-cpu', 'tfjs-webgpu', 'webgrad/tfjs'];
+  const lines = rows.map((r) => [
+    String(r.size), r.tunedVariant, fmt(r.tunedGflops), ...variantNames.map((v) => fmt(r.variants[v] ?? null)),
+    fmt(r.cpuGflops, 3), fmt(r.tfjsGflops),
+    r.tunedGflops !== null && r.tfjsGflops ? `${(r.tunedGflops / r.tfjsGflops).toFixed(1)}x` : '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const render = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
+  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
+}
+
+const started = Date.now();
+console.log(`bench:matmul sizes ${options.sizes.join(', ')} (GFLOP/s, f32, median; headless Chromium)`);
+const run = await runPage<MatmulBenchResult>({
+  page: 'bench/pages/matmul.html',
+  entry: 'runMatmulBench',
+  args: options,
+  prebundle: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'],
+});
+const { rows } = run.result;
+const variantNames = Object.keys(rows[0]?.variants ?? {});
+console.log(`\n${run.browserVersion}; adapter ${run.adapter.vendor} / ${run.adapter.architecture} (webgrad: ${run.result.webgradAdapter})`);
+console.log(`GFLOP/s = 2n³ / median seconds; '-' = skipped (predicted over ${options.maxRunSeconds} s per run) or not run\n`);
+console.log(table(rows, variantNames));
+
+const outDir = join(REPO_ROOT, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, 'matmul.json');
+writeFileSync(outFile, JSON.stringify({
+  date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, options,
+  browser: run.browserVersion, adapter: run.adapter, commandLine: run.commandLine, ...run.result,
+}, null, 2));
+console.log(`\nJSON: ${outFile} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
