@@ -104,7 +104,12 @@ export class KNearestNeighbor {
       // submit tile by tile: bounded command batches, and progress on a slow adapter
       await getBackend().flush();
     }
-    return perTile.map((parts) => (parts.length === 1 ? parts[0] : tidy(() => concat(parts, 0))));
+    return perTile.map((parts) => {
+      if (parts.length === 1) return parts[0];
+      const joined = concat(parts, 0);
+      for (const p of parts) p.dispose();
+      return joined;
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KNearestNeighbor, l2Distances } from '../../src/classic/index.js';
 import { tensor } from '../../src/creation.js';
 import { Random } from '../../src/random.js';
+import { getBackend } from '../../src/runtime.js';
 import { devices, expectClose, useDevice } from '../helpers.js';
 
 const labels = (v: number[]) => tensor(Int32Array.from(v), [v.length], { dtype: 'int32' });
@@ -63,6 +64,17 @@ describe.each(devices)('KNearestNeighbor on %s', (device) => {
       const correct = whole.filter((p, i) => p === test.y[i]).length;
       expect(correct / 33).toBeGreaterThan(0.9);
     }
+  });
+
+  it('predict frees every intermediate (distance tiles, neighbour lists): only its result stays live', async () => {
+    const train = blobs(13, 3, 7, 31);
+    const knn = new KNearestNeighbor().train(tensor(train.x, [39, 7]), labels(train.y));
+    const xTest = tensor(train.x.slice(0, 70), [10, 7]);
+    await (await knn.predict(xTest, { k: 3, tileRows: 3 })).data(); // class count inferred and cached
+    const before = getBackend().stats().liveStorages;
+    const votes = await knn.predict(xTest, { k: 3, tileRows: 3 });
+    expect(getBackend().stats().liveStorages).toBe(before + 1);
+    votes.dispose();
   });
 
   it('crossValidate returns an accuracy per k and fold, and picks a good k', async () => {

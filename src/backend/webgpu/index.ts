@@ -8,17 +8,22 @@ import { binary, fill, unary, where } from './elementwise.js';
 import { hog, hueHistogram } from './features.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
+import { configureMatmulTuning, type MatmulTuningOptions } from './matmul-tuner.js';
 import { optimizerStep } from './optimizer.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { knnVote, topkSmallest } from './topk.js';
 
-export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'>;
+export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'> & {
+  /** matmul autotuning: on/off, a saved table, per-class overrides (see matmul-tuner.ts) */
+  matmulTuning?: MatmulTuningOptions;
+};
 
 export type WebGPUBackend = Backend & { readonly device: WebGPUDevice };
 
 export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const dev = await WebGPUDevice.create(opts);
+  if (opts.matmulTuning) configureMatmulTuning(dev, opts.matmulTuning);
   return {
     name: 'webgpu',
     device: dev,
@@ -58,3 +63,6 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
 export { WebGPUDevice, GpuStorage, Uniforms, gpuStorage, sizeClass } from './device.js';
 export type { DeviceOptions, DispatchSpec } from './device.js';
 export { preprocess } from './preprocess.js';
+export { getMatmulTuning, setMatmulTuning, setMatmulVariant, tuneMatmul } from './matmul-tuner.js';
+export type { MatmulTuningEntry, MatmulTuningOptions, MatmulTuningTable } from './matmul-tuner.js';
+export { MATMUL_SHAPE_CLASSES, matmulShapeClass, matmulVariants, type MatmulShapeClass } from './matmul.js';
