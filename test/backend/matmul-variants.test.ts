@@ -171,6 +171,16 @@ describe('matmul tuner', () => {
     configureMatmulTuning(dev, { tune: false });
   });
 
+  it('takes tuning options at backend creation', async () => {
+    const other = await createWebGPUBackend({ gpu: gpuInstance, matmulTuning: { tune: false, overrides: { 'medium-unaligned': 'regBlocked8x4' } } });
+    try {
+      expect(chooseMatmulVariant(other.device, args(1, 255, 255, 255)).name).toBe('regBlocked8x4');
+      expect(getMatmulTuning(other).classes['medium-unaligned']).toEqual({ variant: 'regBlocked8x4', source: 'override' });
+    } finally {
+      other.destroy();
+    }
+  });
+
   it('times with GPU timestamps where the adapter has them', async () => {
     const adapter = await gpuInstance.requestAdapter();
     if (!adapter?.features.has('timestamp-query')) {
