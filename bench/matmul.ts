@@ -44,6 +44,8 @@ const run = await runPage<MatmulBenchResult>({
   prebundle: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'],
 });
 const { rows } = run.result;
+const bad = rows.filter((r) => !(r.sampledErrorVsFloat64 <= 1e-5));
+if (bad.length) console.log(`WARNING: webgrad's product is off the float64 reference at n = ${bad.map((r) => r.size).join(', ')}`);
 const variantNames = Object.keys(rows[0]?.variants ?? {});
 console.log(`\n${run.browserVersion}; adapter ${run.adapter.vendor} / ${run.adapter.architecture} (webgrad: ${run.result.webgradAdapter})`);
 console.log(`GFLOP/s = 2n³ / median seconds; '-' = skipped (predicted over ${options.maxRunSeconds} s per run) or not run\n`);

@@ -35,6 +35,8 @@ export interface MatmulBenchRow {
   tfjsGflops: number | null;
   /** max |webgrad - tfjs| / max |tfjs| on this size's product (a sanity check of both) */
   maxRelDiffVsTfjs: number | null;
+  /** max |webgrad - float64| / Σ|a·b| over 64 sampled entries (the tuned path's own check) */
+  sampledErrorVsFloat64: number;
 }
 
 export interface MatmulBenchResult {
@@ -51,6 +53,23 @@ function randomMatrix(n: number, seed: number): Float32Array {
     out[i] = s / 2 ** 32 - 0.5;
   }
   return out;
+}
+
+/** a float64 check of 64 entries spread over the product, relative to Σ|a·b| per entry */
+function sampledError(a: Float32Array, b: Float32Array, c: Float32Array, n: number): number {
+  let worst = 0;
+  for (let s = 0; s < 64; s++) {
+    const i = (s * 7919) % n;
+    const j = (s * 104729 + 13) % n;
+    let sum = 0;
+    let abs = 0;
+    for (let t = 0; t < n; t++) {
+      sum += a[i * n + t] * b[t * n + j];
+      abs += Math.abs(a[i * n + t] * b[t * n + j]);
+    }
+    worst = Math.max(worst, Number.isNaN(c[i * n + j]) ? Infinity : Math.abs(c[i * n + j] - sum) / abs);
+  }
+  return worst;
 }
 
 /** how many timed runs fit a few seconds, and whether a warm-up run is affordable */
@@ -75,7 +94,7 @@ async function runMatmulBench(opts: MatmulBenchOptions, progress: (line: string)
     const args: MatmulArgs = { batch: 1, m: n, n, k: n, transA: false, transB: false, aBatchStride: n * n, bBatchStride: n * n };
     const row: MatmulBenchRow = {
       size: n, shapeClass: matmulShapeClass(args), variants: {}, tunedVariant: '', tunedGflops: null, tuneSeconds: 0,
-      cpuGflops: null, tfjsGflops: null, maxRelDiffVsTfjs: null,
+      cpuGflops: null, tfjsGflops: null, maxRelDiffVsTfjs: null, sampledErrorVsFloat64: 0,
     };
     const t0 = performance.now();
     row.tunedVariant = await tuneMatmul(gpu, args);
@@ -106,6 +125,7 @@ async function runMatmulBench(opts: MatmulBenchOptions, progress: (line: string)
     row.tunedGflops = row.variants[row.tunedVariant] ?? null;
     matmul(dev, as, bs, out, args); // the tuned path, for the comparison with tfjs below
     const ours = (await gpu.read(out)) as Float32Array;
+    row.sampledErrorVsFloat64 = sampledError(a, b, ours, n);
     for (const s of [as, bs, out]) gpu.free(s);
 
     if (opts.cpuSizes.includes(n)) {
