@@ -91,6 +91,37 @@ export interface OptimizerStepArgs {
   biasCorrection2: number;
 }
 
+/** Geometry of a 2-D convolution on NCHW tensors (weight [cOut, cIn/groups, kernelH, kernelW]). */
+export interface Conv2dArgs {
+  n: number; cIn: number; h: number; w: number;
+  cOut: number; outH: number; outW: number;
+  kernelH: number; kernelW: number;
+  strideH: number; strideW: number;
+  padH: number; padW: number;
+  dilationH: number; dilationW: number;
+  groups: number;
+}
+
+/** The activation fused into the conv epilogue (alpha: leakyRelu slope / elu α). */
+export type ConvActivation = 'none' | 'relu' | 'leakyRelu' | 'elu' | 'gelu';
+
+/**
+ * Geometry of a 2-D pooling window on NCHW planes. Windowed: output o covers input
+ * [o·stride − pad, o·stride − pad + kernel). Adaptive (PyTorch's bins): output o covers
+ * [⌊o·in/out⌋, ⌈(o+1)·in/out⌉) and kernel/stride/pad are ignored.
+ */
+export interface Pool2dArgs {
+  /** N·C planes */
+  planes: number;
+  h: number; w: number; outH: number; outW: number;
+  kernelH: number; kernelW: number;
+  strideH: number; strideW: number;
+  padH: number; padW: number;
+  adaptive: boolean;
+  /** avg pooling: divide by the full window including padding (PyTorch's default) */
+  countIncludePad: boolean;
+}
+
 export interface KernelSignatures {
   /** out[i] = value */
   fill(out: Storage, value: number): void;
@@ -127,6 +158,26 @@ export interface KernelSignatures {
   gatherBackward(grad: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void;
   /** out[i, c] = (labels[i] == c) ? 1 : 0, float32 [n, classes] */
   oneHot(labels: Storage, n: number, classes: number, out: Storage): void;
+  /** out = act(conv2d(x, weight) + bias) (bias may be null) */
+  conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, args: Conv2dArgs, activation: ConvActivation, alpha: number): void;
+  /** out [n, cIn, h, w] = the input gradient of conv2d given grad [n, cOut, outH, outW] */
+  conv2dBackwardInput(grad: Storage, weight: Storage, out: Storage, args: Conv2dArgs): void;
+  /** out [cOut, cIn/groups, kernelH, kernelW] = the weight gradient of conv2d (reduced over n, outH, outW) */
+  conv2dBackwardWeight(grad: Storage, x: Storage, out: Storage, args: Conv2dArgs): void;
+  /** out (int32, [planes, outH, outW]) = the in-plane index (ih·w + iw) of each window's max; ties and NaN → first; an all-padding window → -1 */
+  maxPool2dArgmax(x: Storage, out: Storage, args: Pool2dArgs): void;
+  /** out[p, o] = x[p, idx[p, o]] (NaN where idx < 0) */
+  poolGather(x: Storage, indices: Storage, out: Storage, args: Pool2dArgs): void;
+  /** out [planes, h, w] = Σ of grad over the outputs whose argmax is that element (deterministic order) */
+  maxPool2dBackward(grad: Storage, indices: Storage, out: Storage, args: Pool2dArgs): void;
+  avgPool2d(x: Storage, out: Storage, args: Pool2dArgs): void;
+  /** out [planes, h, w] = the input gradient of avgPool2d */
+  avgPool2dBackward(grad: Storage, out: Storage, args: Pool2dArgs): void;
+  /**
+   * Inverted dropout with a counter-based mask: element i is kept when
+   * hash(seed, i) / 2³² ≥ p (scaled by 1/(1−p)), else 0. Same mask on every backend.
+   */
+  dropout(x: Storage, out: Storage, p: number, seed: number): void;
   // ---- classic vision (src/classic): kNN, image features; no gradients --------------------
   /** out [m, n] = Σ_d |a[i, d] − b[j, d]| (a [m, d], b [n, d], float32) */
   pairwiseL1(a: Storage, b: Storage, m: number, n: number, d: number, out: Storage): void;

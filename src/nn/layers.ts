@@ -1,6 +1,5 @@
 // Layers: Linear, activations, Maxout, Flatten, Dropout, and the Sequential container.
 // Each is a thin Module over wg.nn.functional, so the math and its gradient live in one place.
-import { rand } from '../creation.js';
 import { Random } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import * as F from './functional.js';
@@ -93,7 +92,8 @@ export class Flatten extends Elementwise {
 
 /**
  * Inverted dropout: in training, zeroes each element with probability p and scales the rest
- * by 1/(1−p); the identity in eval mode. The mask is drawn on the host (seeded stream).
+ * by 1/(1−p); the identity in eval mode. The mask is a hash of (seed, index) computed on the
+ * device; each call draws a fresh seed from the global stream (see manualSeed).
  */
 export class Dropout extends Elementwise {
   constructor(readonly p = 0.5) {
@@ -101,9 +101,7 @@ export class Dropout extends Elementwise {
     if (!(p >= 0 && p < 1)) throw new Error(`webgrad: Dropout: p must be in [0, 1), got ${p}`);
   }
   protected apply(x: Tensor): Tensor {
-    if (!this.training || this.p === 0) return x;
-    const keepMask = rand(x.shape).greaterEqual(this.p);
-    return x.mul(keepMask).mul(1 / (1 - this.p));
+    return F.dropout(x, this.p, { training: this.training });
   }
   protected override extraRepr(): string { return `p=${this.p}`; }
 }

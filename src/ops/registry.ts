@@ -2,7 +2,9 @@
 // (micrograd-style: shape rule, forward and backward side by side) in one of the family
 // files; src/ops/index.ts assembles them into `{ [P in OpName]: OpRule<P> }`, so an op
 // missing its backward (or its CPU reference kernel name) does not compile.
-import type { Backend, BinaryOp, DType, KernelName, ReduceOp, Storage, StridedView, UnaryOp } from '../backend/types.js';
+import type {
+  Backend, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
+} from '../backend/types.js';
 import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 
@@ -32,6 +34,18 @@ export interface OpParams {
   gather: { axis: number };
   gatherGrad: { axis: number; axisLen: number };
   oneHot: { classes: number };
+  // convolution (src/ops/conv.ts); inputs [x, weight, bias?] / [grad, weight] / [grad, x]
+  conv2d: { args: Conv2dArgs; activation: ConvActivation; alpha: number };
+  conv2dGradInput: { args: Conv2dArgs };
+  conv2dGradWeight: { args: Conv2dArgs };
+  // pooling (src/ops/pool.ts); NCHW, shapes in Pool2dArgs
+  maxPool2dIndices: { args: Pool2dArgs };
+  poolGather: { args: Pool2dArgs };
+  maxPool2dGrad: { args: Pool2dArgs };
+  avgPool2d: { args: Pool2dArgs };
+  avgPool2dGrad: { args: Pool2dArgs };
+  // dropout (src/ops/dropout.ts)
+  dropout: { p: number; seed: number };
 }
 
 export type OpName = keyof OpParams;

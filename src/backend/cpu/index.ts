@@ -1,13 +1,16 @@
 // The CPU backend: the numerical reference. Plain loops over typed arrays; reductions and
 // matmul accumulate in float64 (JS numbers) and round once when stored.
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { pairwiseL1 } from './distance.js';
+import { dropout } from './dropout.js';
 import { binary, fill, unary, where } from './elementwise.js';
 import { hog, hueHistogram } from './features.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { optimizerStep } from './optimizer.js';
+import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolGather } from './pool.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
@@ -65,5 +68,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
     softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
     pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
+    conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+    maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
   };
 }

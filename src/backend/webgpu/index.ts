@@ -1,8 +1,10 @@
 // The WebGPU backend: device.ts (device, pool, pipelines, recorder) plus one launcher file
 // per kernel family. `createWebGPUBackend` returns the same `Backend` interface as the CPU one.
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { type DeviceOptions, WebGPUDevice } from './device.js';
+import { dropout } from './dropout.js';
 import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
 import { hog, hueHistogram } from './features.js';
@@ -10,6 +12,7 @@ import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { configureMatmulTuning, type MatmulTuningOptions } from './matmul-tuner.js';
 import { optimizerStep } from './optimizer.js';
+import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolGather } from './pool.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { knnVote, topkSmallest } from './topk.js';
@@ -52,6 +55,15 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     gatherBackward: (g, idx, outer, axisLen, inner, out) => gatherBackward(dev, g, idx, outer, axisLen, inner, out),
     oneHot: (labels, n, classes, out) => oneHot(dev, labels, n, classes, out),
     optimizerStep: (args, param, grad, state) => optimizerStep(dev, args, param, grad, state),
+    conv2d: (x, w, b, out, args, act, alpha) => conv2d(dev, x, w, b, out, args, act, alpha),
+    conv2dBackwardInput: (g, w, out, args) => conv2dBackwardInput(dev, g, w, out, args),
+    conv2dBackwardWeight: (g, x, out, args) => conv2dBackwardWeight(dev, g, x, out, args),
+    maxPool2dArgmax: (x, out, args) => maxPool2dArgmax(dev, x, out, args),
+    poolGather: (x, idx, out, args) => poolGather(dev, x, idx, out, args),
+    maxPool2dBackward: (g, idx, out, args) => maxPool2dBackward(dev, g, idx, out, args),
+    avgPool2d: (x, out, args) => avgPool2d(dev, x, out, args),
+    avgPool2dBackward: (g, out, args) => avgPool2dBackward(dev, g, out, args),
+    dropout: (x, out, p, seed) => dropout(dev, x, out, p, seed),
     pairwiseL1: (a, b, m, n, d, out) => pairwiseL1(dev, a, b, m, n, d, out),
     topkSmallest: (x, rows, cols, k, out) => topkSmallest(dev, x, rows, cols, k, out),
     knnVote: (nb, labels, rows, kmax, k, classes, out) => knnVote(dev, nb, labels, rows, kmax, k, classes, out),

@@ -1,0 +1,40 @@
+// WebGPU launchers for pooling (shaders/pool.wgsl).
+import type { Pool2dArgs, Storage } from '../types.js';
+import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+
+const WG = 256;
+
+type PoolKernel = 'argmax' | 'gather' | 'maxBackward' | 'avg' | 'avgBackward';
+const ENTRY: Record<PoolKernel, [entry: string, define: string | null]> = {
+  argmax: ['max_pool_argmax', 'ARGMAX'],
+  gather: ['pool_gather', 'GATHER'],
+  maxBackward: ['pool_backward', 'MAX_BACKWARD'],
+  avg: ['avg_pool', null],
+  avgBackward: ['pool_backward', null],
+};
+
+function run(dev: WebGPUDevice, kernel: PoolKernel, a: Pool2dArgs, inputs: GpuStorage[], out: GpuStorage): void {
+  const total = out.size;
+  if (total === 0) return;
+  const [entry, define] = ENTRY[kernel];
+  dev.dispatch({
+    shader: 'pool', entry, label: `pool.${kernel}`,
+    defines: define ? { [define]: true } : {}, constants: { WG },
+    uniforms: new Uniforms().u32(
+      a.planes, a.h, a.w, a.outH, a.outW, a.kernelH, a.kernelW, a.strideH, a.strideW, a.padH, a.padW,
+      a.adaptive ? 1 : 0, a.countIncludePad ? 1 : 0, total,
+    ),
+    inputs, outputs: [out], workgroups: Math.ceil(total / WG),
+  });
+}
+
+export const maxPool2dArgmax = (dev: WebGPUDevice, x: Storage, out: Storage, a: Pool2dArgs): void =>
+  run(dev, 'argmax', a, [gpuStorage(x)], gpuStorage(out));
+export const poolGather = (dev: WebGPUDevice, x: Storage, idx: Storage, out: Storage, a: Pool2dArgs): void =>
+  run(dev, 'gather', a, [gpuStorage(x), gpuStorage(idx)], gpuStorage(out));
+export const maxPool2dBackward = (dev: WebGPUDevice, g: Storage, idx: Storage, out: Storage, a: Pool2dArgs): void =>
+  run(dev, 'maxBackward', a, [gpuStorage(g), gpuStorage(idx)], gpuStorage(out));
+export const avgPool2d = (dev: WebGPUDevice, x: Storage, out: Storage, a: Pool2dArgs): void =>
+  run(dev, 'avg', a, [gpuStorage(x)], gpuStorage(out));
+export const avgPool2dBackward = (dev: WebGPUDevice, g: Storage, out: Storage, a: Pool2dArgs): void =>
+  run(dev, 'avgBackward', a, [gpuStorage(g)], gpuStorage(out));
