@@ -87,7 +87,8 @@ fn pool_gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
   let o = flatIndex(wid, nwg, lid);
   if (o >= u.total) { return; }
   let i = IDX[o];
-  let nan = bitcast<f32>(0x7fc00000u);
+  var nanBits = 0x7fc00000u; // a var: a constant NaN is a shader-creation error
+  let nan = bitcast<f32>(nanBits);
   OUT[o] = select(nan, X[(o / (u.outH * u.outW)) * u.h * u.w + u32(max(i, 0))], i >= 0);
 }
 #else

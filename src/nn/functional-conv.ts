@@ -1,6 +1,6 @@
 // wg.nn.functional for conv nets: conv2d (bias + activation fused), pooling, batch and layer
-// normalisation, dropout. batchNorm / layerNorm are composed from ops (two-pass mean then
-// centred variance, stable for large means); their gradients come from the tape.
+// normalisation, dropout. batchNorm / layerNorm are composed from ops (shifted two-pass
+// moments, stable for large means); their gradients come from the tape.
 import { adaptiveAvgPool2d, avgPool2d, conv2d, dropout, maxPool2d } from '../ops/index.js';
 import { noGrad } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
@@ -9,6 +9,19 @@ export { conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, dropout };
 export type { Conv2dOptions } from '../ops/conv.js';
 export type { AvgPool2dOptions, Pool2dOptions } from '../ops/pool.js';
 export type { DropoutOptions } from '../ops/dropout.js';
+
+/**
+ * Mean and biased variance over `axes`, keepdim, computed two-pass on x shifted by one of its
+ * own elements per slice (detached): a float32 sum of values near 1000 loses ~1e-3 absolute,
+ * the shifted values are small and exact (Sterbenz), and the result does not depend on the shift.
+ */
+function moments(x: Tensor, axes: readonly number[]): { mean: Tensor; centred: Tensor; variance: Tensor } {
+  const pivot = x.slice(x.shape.map((_, i) => (axes.includes(i) ? ([0, 1] as const) : null))).detach();
+  const shifted = x.sub(pivot);
+  const shiftedMean = shifted.mean(axes, true);
+  const centred = shifted.sub(shiftedMean);
+  return { mean: shiftedMean.add(pivot), centred, variance: centred.square().mean(axes, true) };
+}
 
 export interface BatchNormOptions {
   weight?: Tensor | null;
@@ -51,9 +64,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   }
   const count = x.size / channels;
   if (count <= 1) throw new Error(`webgrad: batchNorm: training needs more than one value per channel, got input [${x.shape}]`);
-  const mean = x.mean(axes, true);
-  const centred = x.sub(mean);
-  const variance = centred.square().mean(axes, true);
+  const { mean, centred, variance } = moments(x, axes);
   const y = centred.mul(variance.add(eps).sqrt().reciprocal());
   noGrad(() => {
     if (runningMean) runningMean.assign(runningMean.mul(1 - momentum).add(mean.reshape([channels]).mul(momentum)));
@@ -75,7 +86,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (lead < 0 || norm.some((d, i) => x.shape[lead + i] !== d))
     throw new Error(`webgrad: layerNorm: normalizedShape [${norm}] does not match the trailing axes of [${x.shape}]`);
   const axes = norm.map((_, i) => lead + i);
-  const centred = x.sub(x.mean(axes, true));
-  const y = centred.mul(centred.square().mean(axes, true).add(eps).sqrt().reciprocal());
+  const { centred, variance } = moments(x, axes);
+  const y = centred.mul(variance.add(eps).sqrt().reciprocal());
   return affine(y, weight, bias, (t) => t);
 }
