@@ -13,8 +13,8 @@
 //   ROWS8 / COLS8: TM / TN = 8 rows / columns per invocation (else 4).
 //   A_VEC: A row-major with k % 4 == 0; A_TVEC: A transposed with m % 4 == 0;
 //   B_VEC: B row-major with n % 4 == 0; B_TVEC: B transposed with k % 4 == 0;
-//   C_VEC: n % 4 == 0, vec4 stores. The host sets at most one of A_VEC / A_TVEC (A_TVEC only
-//   with TRANS_A) and of B_VEC / B_TVEC (B_TVEC only with TRANS_B).
+//   C_VEC: n % 4 == 0, vec4 stores. A_TVEC / B_TVEC take precedence over A_VEC / B_VEC
+//   (the host sets at most one of each pair; every combination still compiles).
 //   With a *VEC switch the register-blocked k loop reads vec4s; otherwise scalars.
 // Edges: row/column indices are clamped for loads (always in bounds, so no branches in the
 // inner loop) and stores are bounds-checked; the k loop runs in steps of 4 plus a scalar tail.
@@ -161,7 +161,18 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let rowv1 = min(row0 + 4u, u.m - 4u);
 #endif
 #endif
-#if B_VEC
+#if B_TVEC
+  let cc0 = min(col0 + 0u, u.n - 1u);
+  let cc1 = min(col0 + 1u, u.n - 1u);
+  let cc2 = min(col0 + 2u, u.n - 1u);
+  let cc3 = min(col0 + 3u, u.n - 1u);
+#if COLS8
+  let cc4 = min(col0 + 4u, u.n - 1u);
+  let cc5 = min(col0 + 5u, u.n - 1u);
+  let cc6 = min(col0 + 6u, u.n - 1u);
+  let cc7 = min(col0 + 7u, u.n - 1u);
+#endif
+#elif B_VEC
   let colv0 = min(col0, u.n - 4u);
 #if COLS8
   let colv1 = min(col0 + 4u, u.n - 4u);
@@ -289,7 +300,12 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   }
   // k % 4 tail, scalar
   for (var t = kMain; t < u.k; t++) {
-#if B_VEC
+#if B_TVEC
+    let b0 = vec4<f32>(loadB(t, cc0), loadB(t, cc1), loadB(t, cc2), loadB(t, cc3));
+#if COLS8
+    let b1 = vec4<f32>(loadB(t, cc4), loadB(t, cc5), loadB(t, cc6), loadB(t, cc7));
+#endif
+#elif B_VEC
     let b0 = vec4<f32>(loadB(t, colv0), loadB(t, colv0 + 1u), loadB(t, colv0 + 2u), loadB(t, colv0 + 3u));
 #if COLS8
     let b1 = vec4<f32>(loadB(t, colv1), loadB(t, colv1 + 1u), loadB(t, colv1 + 2u), loadB(t, colv1 + 3u));
