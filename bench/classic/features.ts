@@ -5,7 +5,7 @@
 import { cifar, classic, features, log, report, rows, setup, standardize, trainMlp } from './common.js';
 
 const epochsArg = process.argv.indexOf('--epochs');
-const mlpEpochs = epochsArg > 0 ? Number(process.argv[epochsArg + 1]) : 16;
+const mlpEpochs = epochsArg > 0 ? Number(process.argv[epochsArg + 1]) : 6;
 const adapter = await setup();
 const { train: all, test } = await cifar();
 const t0 = Date.now();
