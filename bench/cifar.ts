@@ -1,0 +1,46 @@
+// npm run bench: trains a CIFAR-10 model in headless Chromium through the demo page (its
+// training worker, on the browser's WebGPU adapter), evaluates it on the test set, and
+// prints and saves the result. `npm run bench -- --help` lists the flags.
+import { parseArgs } from './cifar/args.js';
+import { runDemo } from './cifar/driver.js';
+import { ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const progress = new ProgressPrinter();
+  const run = await runDemo(args.config, {
+    dataDir: args.dataDir,
+    onMessage: (msg) => progress.onMessage(msg),
+    onLog: (line) => {
+      progress.finish();
+      console.error(line);
+    },
+  });
+  progress.finish();
+  const { result } = run;
+  console.log(`\n${resultTable(result)}`);
+  const { losses, ...summary } = result;
+  writeJson(args.jsonPath, {
+    ...summary,
+    testAccuracy: result.testAccuracy,
+    browser: run.browserVersion,
+    adapterDescription: run.adapterDescription,
+    config: args.config,
+    losses,
+    date: new Date().toISOString(),
+  });
+  console.log(`\nwrote ${args.jsonPath}`);
+  if (result.perStep.submits !== 1 || result.perStep.readbacks !== 0)
+    console.warn(`warning: a training step made ${result.perStep.submits} submits and ${result.perStep.readbacks} readbacks (want 1 and 0)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,90 @@
+// Terminal output of `npm run bench`: a progress line (rewritten in place on a TTY, plain
+// lines otherwise), the result table, and the JSON record.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { FromWorker, RunResult } from '../../demo/src/protocol.js';
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${s.toFixed(1)}s`;
+}
+
+/** Prints the worker's progress: on a TTY one line redrawn with \r, else one line per report. */
+export class ProgressPrinter {
+  private totalSteps = 0;
+  private lastLoss = Number.NaN;
+  private lineOpen = false;
+  constructor(private readonly out: NodeJS.WriteStream = process.stdout) {}
+
+  private line(text: string, transient: boolean): void {
+    if (this.out.isTTY && transient) {
+      this.out.write(`\r${text.padEnd(100).slice(0, Math.max(100, text.length))}`);
+      this.lineOpen = true;
+      return;
+    }
+    if (this.lineOpen) this.out.write('\n');
+    this.lineOpen = false;
+    this.out.write(`${text}\n`);
+  }
+
+  onMessage(msg: FromWorker): void {
+    switch (msg.type) {
+      case 'status': this.line(msg.text, false); break;
+      case 'loadProgress': {
+        const pct = msg.bytesTotal ? ` ${((100 * msg.bytesDone) / msg.bytesTotal).toFixed(0)}%` : '';
+        // progress of the download is only worth a line per file off a TTY
+        if (this.out.isTTY) this.line(`loading ${msg.file} ${(msg.bytesDone / 1e6).toFixed(1)} MB${pct}`, true);
+        break;
+      }
+      case 'ready':
+        this.totalSteps = msg.totalSteps;
+        this.line(`adapter ${msg.adapter}; ${msg.trainImages} train / ${msg.testImages} test images; ${msg.stepsPerEpoch} steps/epoch; ${msg.totalSteps} steps; ${msg.parameters} parameters`, false);
+        break;
+      case 'step':
+        if (msg.loss !== undefined) this.lastLoss = msg.loss;
+        this.line(
+          `step ${msg.step}/${this.totalSteps}  epoch ${msg.epoch + 1}  loss ${Number.isNaN(this.lastLoss) ? '–' : this.lastLoss.toFixed(4)}  ${msg.imagesPerSecond.toFixed(1)} img/s  ` +
+            `elapsed ${formatSeconds(msg.elapsedSeconds)}  ETA ${formatSeconds(msg.etaSeconds)}  mem ${(msg.liveBytes / 2 ** 20).toFixed(1)} MiB`,
+          true,
+        );
+        break;
+      case 'epoch': this.line(`epoch ${msg.epoch + 1}: test accuracy ${(msg.testAccuracy * 100).toFixed(2)}%`, false); break;
+      case 'error': this.line(`error: ${msg.message}`, false); break;
+      default: break;
+    }
+  }
+
+  finish(): void {
+    if (this.lineOpen) this.out.write('\n');
+    this.lineOpen = false;
+  }
+}
+
+export function resultTable(r: RunResult): string {
+  const rows: [string, string][] = [
+    ['model', `${r.model} (${(r.forwardFlopsPerImage / 1e6).toFixed(2)} MFLOP fwd/image, ${r.parameters} params)`],
+    ['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`],
+    ['epochs', r.epochs.toFixed(3)],
+    ['steps', String(r.steps)],
+    ['wall time', `${r.wallSeconds.toFixed(1)} s (train ${r.trainSeconds.toFixed(1)} s, test eval ${r.evalSeconds.toFixed(1)} s)`],
+    ['train img/s', `${r.trainImagesPerSecond.toFixed(1)} (≈ ${((3 * r.forwardFlopsPerImage * r.trainImagesPerSecond) / 1e9).toFixed(2)} GFLOP/s)`],
+    ['test accuracy', `${(r.testAccuracy * 100).toFixed(2)}% of ${r.testImages}`],
+    ['per step', `${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits, ${r.perStep.readbacks} readbacks, ${r.perStep.uploads} uploads`],
+    ['adapter', `${r.backend}: ${r.adapter}${r.isSoftwareAdapter ? ' — a software adapter (CPU); a real GPU is far faster' : ''}`],
+  ];
+  if (r.peer) {
+    rows.push(
+      ['peer', `${r.peer.library}: ${r.peer.steps} steps, ${r.peer.trainImagesPerSecond.toFixed(1)} img/s, final loss ${r.peer.finalLoss.toFixed(4)}`],
+      ['peer per step', `${r.peer.perStep.dispatches.toFixed(1)} dispatches, ${r.peer.perStep.submits.toFixed(2)} submits`],
+      ['webgrad / peer', `${(r.trainImagesPerSecond / r.peer.trainImagesPerSecond).toFixed(2)}× the images/s`],
+    );
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+export function writeJson(path: string, record: object): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+}

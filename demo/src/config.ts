@@ -1,0 +1,123 @@
+// One training configuration, shared by the page's form, the worker, URL parameters and
+// the `npm run bench` command line, so each setting has one name and one default.
+
+export const MODEL_NAMES = ['convnetjs', 'linear-softmax', 'linear-svm', 'mlp', 'vgg-bn'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+export type BackendName = 'webgpu' | 'cpu';
+/** 'cifar10': the real data set served under /data/cifar10/; 'synthetic': tiny generated images (tests) */
+export type DataName = 'cifar10' | 'synthetic';
+
+export interface TrainConfig {
+  model: ModelName;
+  optimizer: OptimizerName;
+  /** undefined: the model's own default (see DEFAULT_LR) */
+  lr?: number;
+  batch: number;
+  epochs: number;
+  /** stop after this many steps in all (0: no limit) */
+  steps: number;
+  augment: boolean;
+  seed: number;
+  backend: BackendName;
+  data: DataName;
+  /** use only the first N training / test images (0: all) */
+  trainLimit: number;
+  testLimit: number;
+  /** read the loss back every N steps (a readback waits for the GPU, so not every step) */
+  lossEvery: number;
+  /** measure accuracy on small train/test subsets every N steps for the curves (0: only at epoch ends) */
+  evalEvery: number;
+  /** images per subset used by evalEvery */
+  evalSubset: number;
+  /** 'tfjs': after training, train the same architecture with TensorFlow.js's WebGPU backend for comparison */
+  peer?: 'tfjs';
+}
+
+/** Learning rates that train each model in a first epoch without tuning. */
+export const DEFAULT_LR: Record<ModelName, Record<OptimizerName, number>> = {
+  'linear-softmax': { sgd: 1e-2, momentum: 1e-3, adam: 1e-3, adamw: 1e-3 },
+  'linear-svm': { sgd: 1e-3, momentum: 1e-4, adam: 1e-4, adamw: 1e-4 },
+  mlp: { sgd: 5e-2, momentum: 1e-2, adam: 1e-3, adamw: 1e-3 },
+  convnetjs: { sgd: 5e-2, momentum: 1e-2, adam: 1e-3, adamw: 1e-3 },
+  'vgg-bn': { sgd: 1e-1, momentum: 5e-2, adam: 1e-3, adamw: 1e-3 },
+};
+
+export const DEFAULT_CONFIG: TrainConfig = {
+  model: 'convnetjs',
+  optimizer: 'momentum',
+  batch: 64,
+  epochs: 1,
+  steps: 0,
+  augment: false,
+  seed: 1,
+  backend: 'webgpu',
+  data: 'cifar10',
+  trainLimit: 0,
+  testLimit: 0,
+  lossEvery: 10,
+  evalEvery: 0,
+  evalSubset: 500,
+};
+
+export function learningRate(cfg: TrainConfig): number {
+  return cfg.lr ?? DEFAULT_LR[cfg.model][cfg.optimizer];
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`${name} must be one of ${allowed.join(', ')}; got '${value}'`);
+}
+
+function nonNegativeInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer; got '${value}'`);
+  return n;
+}
+
+function positiveNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new Error(`${name} must be a positive number; got '${value}'`);
+  return n;
+}
+
+function flag(value: string): boolean {
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+/** Applies one `key=value` setting (URL parameter or command-line flag) to a config; unknown keys are reported. */
+export function applySetting(cfg: TrainConfig, key: string, value: string): void {
+  switch (key) {
+    case 'model': cfg.model = oneOf(key, value, MODEL_NAMES); break;
+    case 'optimizer': cfg.optimizer = oneOf(key, value, OPTIMIZER_NAMES); break;
+    case 'lr': cfg.lr = positiveNumber(key, value); break;
+    case 'batch': cfg.batch = Math.max(1, nonNegativeInt(key, value)); break;
+    case 'epochs': cfg.epochs = Math.max(1, nonNegativeInt(key, value)); break;
+    case 'steps': cfg.steps = nonNegativeInt(key, value); break;
+    case 'augment': cfg.augment = flag(value); break;
+    case 'seed': cfg.seed = nonNegativeInt(key, value); break;
+    case 'backend': cfg.backend = oneOf(key, value, ['webgpu', 'cpu'] as const); break;
+    case 'data': cfg.data = oneOf(key, value, ['cifar10', 'synthetic'] as const); break;
+    case 'trainLimit': cfg.trainLimit = nonNegativeInt(key, value); break;
+    case 'testLimit': cfg.testLimit = nonNegativeInt(key, value); break;
+    case 'lossEvery': cfg.lossEvery = nonNegativeInt(key, value); break;
+    case 'evalEvery': cfg.evalEvery = nonNegativeInt(key, value); break;
+    case 'evalSubset': cfg.evalSubset = Math.max(1, nonNegativeInt(key, value)); break;
+    case 'peer': cfg.peer = oneOf(key, value, ['tfjs'] as const); break;
+    default: throw new Error(`unknown setting '${key}'`);
+  }
+}
+
+/** A config from URL parameters (?model=mlp&batch=32...); parameters that are not settings (autorun) are skipped. */
+export function configFromParams(params: URLSearchParams, ignore: readonly string[] = ['autorun']): TrainConfig {
+  const cfg: TrainConfig = { ...DEFAULT_CONFIG };
+  for (const [key, value] of params) if (!ignore.includes(key)) applySetting(cfg, key, value);
+  return cfg;
+}
+
+export function configToParams(cfg: TrainConfig): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(cfg)) if (value !== undefined) params.set(key, String(value));
+  return params;
+}

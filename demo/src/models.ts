@@ -1,0 +1,104 @@
+// The models the demo and the benchmark train, built from webgrad's public nn modules, and
+// their forward FLOP counts (so a throughput figure can be turned into GFLOP/s).
+import * as wg from '../../src/index.js';
+import type { ModelName } from './config.js';
+
+type Module = wg.nn.Module;
+
+export const CIFAR_INPUT = { channels: 3, height: 32, width: 32 } as const;
+const INPUT_FEATURES = CIFAR_INPUT.channels * CIFAR_INPUT.height * CIFAR_INPUT.width;
+const CLASSES = 10;
+
+/** The loss each model trains with: the multiclass hinge for the SVM, softmax cross-entropy otherwise. */
+export function lossFor(model: ModelName): (scores: wg.Tensor, labels: wg.Tensor) => wg.Tensor {
+  return model === 'linear-svm' ? wg.functional.svmLoss : wg.functional.crossEntropy;
+}
+
+/** VGG-style widths: two 3×3 convs per stage (conv → BN → ReLU), a 2×2 max pool after each stage. */
+const VGG_STAGES = [64, 128, 256, 512] as const;
+
+function vggBn(): Module {
+  const { Conv2d, MaxPool2d, BatchNorm2d } = wg.nn;
+  const layers: Module[] = [];
+  let channels: number = CIFAR_INPUT.channels;
+  for (const width of VGG_STAGES) {
+    for (let i = 0; i < 2; i++) {
+      // no conv bias: batch norm's shift makes it redundant
+      layers.push(new Conv2d(channels, width, 3, { padding: 1, bias: false }), new BatchNorm2d(width), new wg.nn.ReLU());
+      channels = width;
+    }
+    layers.push(new MaxPool2d(2));
+  }
+  // 32 / 2⁴ = 2: a 512×2×2 map
+  layers.push(new wg.nn.Flatten(), new wg.nn.Linear(channels * 2 * 2, CLASSES));
+  return new wg.nn.Sequential(...layers);
+}
+
+/** The net of Karpathy's ConvNetJS CIFAR-10 demo: three conv5×5 (pad 2) → ReLU → pool2 stages, then fc10. */
+function convnetjs(): Module {
+  const { Conv2d, MaxPool2d } = wg.nn;
+  // ReLU fused into each conv's epilogue: one dispatch instead of two, same math
+  const conv = (inC: number, outC: number): Module => new Conv2d(inC, outC, 5, { padding: 2, activation: 'relu' });
+  return new wg.nn.Sequential(
+    conv(3, 16), new MaxPool2d(2),
+    conv(16, 20), new MaxPool2d(2),
+    conv(20, 20), new MaxPool2d(2),
+    new wg.nn.Flatten(), new wg.nn.Linear(20 * 4 * 4, CLASSES));
+}
+
+export function buildModel(name: ModelName, seed: number): Module {
+  wg.manualSeed(seed);
+  switch (name) {
+    case 'linear-softmax':
+    case 'linear-svm':
+      return new wg.nn.Sequential(new wg.nn.Flatten(), new wg.nn.Linear(INPUT_FEATURES, CLASSES));
+    case 'mlp':
+      return new wg.nn.Sequential(new wg.nn.Flatten(), new wg.nn.Linear(INPUT_FEATURES, 256), new wg.nn.ReLU(), new wg.nn.Linear(256, CLASSES));
+    case 'convnetjs':
+      return convnetjs();
+    case 'vgg-bn':
+      return vggBn();
+  }
+}
+
+/** Multiply-adds of a k×k conv with `inC` → `outC` channels on an `h`×`w` output, ×2 for FLOPs. */
+const convFlops = (inC: number, outC: number, k: number, h: number, w: number): number => 2 * inC * outC * k * k * h * w;
+
+/**
+ * Forward FLOPs per image (convs and linears; activations, pools and BN are a rounding
+ * error). A training step costs about 3× this per image (forward, input grad, weight grad).
+ */
+export function forwardFlopsPerImage(name: ModelName): number {
+  switch (name) {
+    case 'linear-softmax':
+    case 'linear-svm':
+      return 2 * INPUT_FEATURES * CLASSES;
+    case 'mlp':
+      return 2 * (INPUT_FEATURES * 256 + 256 * CLASSES);
+    case 'convnetjs':
+      return convFlops(3, 16, 5, 32, 32) + convFlops(16, 20, 5, 16, 16) + convFlops(20, 20, 5, 8, 8) + 2 * 320 * CLASSES;
+    case 'vgg-bn': {
+      let flops = 0;
+      let channels: number = CIFAR_INPUT.channels;
+      let size: number = CIFAR_INPUT.height;
+      for (const width of VGG_STAGES) {
+        flops += convFlops(channels, width, 3, size, size) + convFlops(width, width, 3, size, size);
+        channels = width;
+        size /= 2;
+      }
+      return flops + 2 * channels * size * size * CLASSES;
+    }
+  }
+}
+
+/** The first layer's weights, for drawing: a linear model's 10 class templates or the first conv's filters. */
+export function firstLayerWeights(model: Module): { kind: 'templates' | 'filters'; weight: wg.Tensor } | null {
+  const named = model.namedParameters();
+  const first = named.find(([name]) => name.endsWith('weight'));
+  if (!first) return null;
+  const [, weight] = first;
+  if (weight.shape.length === 4) return { kind: 'filters', weight };
+  if (weight.shape.length === 2 && weight.shape[1] === INPUT_FEATURES && weight.shape[0] === CLASSES) return { kind: 'templates', weight };
+  if (weight.shape.length === 2 && weight.shape[1] === INPUT_FEATURES) return { kind: 'filters', weight };
+  return null;
+}

@@ -1,0 +1,68 @@
+// Messages between the page and the training worker. The worker streams small messages
+// (scalars every few steps, weights and samples at epoch ends) so the page never waits on it.
+import type { TrainConfig } from './config.js';
+
+export type ToWorker =
+  | { type: 'start'; config: TrainConfig; files?: File[] }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'save' }
+  /** evaluate a saved model (safetensors bytes) on the test set */
+  | { type: 'evaluateSaved'; config: TrainConfig; bytes: Uint8Array; files?: File[] };
+
+export interface PerStepCounts {
+  dispatches: number;
+  submits: number;
+  readbacks: number;
+  uploads: number;
+}
+
+export interface PeerResult {
+  library: string;
+  steps: number;
+  trainImagesPerSecond: number;
+  perStep: { dispatches: number; submits: number };
+  finalLoss: number;
+}
+
+export interface RunResult {
+  model: string;
+  epochs: number;
+  steps: number;
+  batch: number;
+  optimizer: string;
+  lr: number;
+  backend: string;
+  adapter: string;
+  isSoftwareAdapter: boolean;
+  /** from pressing start (data already loaded) to the end of the test evaluation */
+  wallSeconds: number;
+  trainSeconds: number;
+  /** images/s over the training steps after the first (which compiles the pipelines) */
+  trainImagesPerSecond: number;
+  testAccuracy: number;
+  testImages: number;
+  evalSeconds: number;
+  forwardFlopsPerImage: number;
+  parameters: number;
+  /** counters of one training step without a loss readback */
+  perStep: PerStepCounts;
+  peakBytes: number;
+  losses: { step: number; loss: number }[];
+  peer?: PeerResult;
+}
+
+export type FromWorker =
+  | { type: 'status'; text: string }
+  | { type: 'loadProgress'; file: string; bytesDone: number; bytesTotal?: number }
+  | { type: 'ready'; adapter: string; isSoftwareAdapter: boolean; trainImages: number; testImages: number; stepsPerEpoch: number; totalSteps: number; parameters: number }
+  | { type: 'step'; step: number; epoch: number; loss?: number; imagesPerSecond: number; elapsedSeconds: number; etaSeconds: number; liveBytes: number }
+  | { type: 'accuracy'; step: number; split: 'train' | 'test'; accuracy: number }
+  | { type: 'epoch'; epoch: number; step: number; testAccuracy: number; confusion: number[][] }
+  | { type: 'weights'; kind: 'templates' | 'filters'; shape: number[]; data: Float32Array }
+  | { type: 'samples'; images: Uint8Array; labels: number[]; predicted: number[]; classNames: string[] }
+  | { type: 'done'; result: RunResult }
+  | { type: 'evaluated'; testAccuracy: number; testImages: number; confusion: number[][] }
+  | { type: 'saved'; bytes: Uint8Array; filename: string }
+  | { type: 'error'; message: string };

@@ -1,0 +1,206 @@
+// One training run inside the worker: builds the model and optimizer, trains with
+// wg.train.fit (one submit per step, the loss read back only every `lossEvery` steps),
+// evaluates, and reports through `post`. Pause/stop arrive as method calls.
+import * as wg from '../../src/index.js';
+import { learningRate, type TrainConfig } from './config.js';
+import { CIFAR_NORMALIZE } from './data.js';
+import { buildModel, firstLayerWeights, forwardFlopsPerImage, lossFor } from './models.js';
+import type { FromWorker, PerStepCounts, RunResult } from './protocol.js';
+
+type Post = (msg: FromWorker, transfer?: Transferable[]) => void;
+type Module = wg.nn.Module;
+
+const EVAL_BATCH = 200;
+const SAMPLE_IMAGES = 32;
+
+export function makeOptimizer(cfg: TrainConfig, params: wg.Tensor[]): wg.optim.Optimizer<object> {
+  const lr = learningRate(cfg);
+  switch (cfg.optimizer) {
+    case 'sgd': return new wg.optim.SGD(params, { lr });
+    case 'momentum': return new wg.optim.SGD(params, { lr, momentum: 0.9 });
+    case 'adam': return new wg.optim.Adam(params, { lr });
+    case 'adamw': return new wg.optim.AdamW(params, { lr, weightDecay: 5e-4 });
+  }
+}
+
+function subset(set: wg.data.ImageSet, count: number): wg.data.ImageSet {
+  const n = Math.min(count, set.count);
+  const size = set.channels * set.height * set.width;
+  return { ...set, count: n, images: set.images.subarray(0, n * size), labels: set.labels.subarray(0, n) };
+}
+
+export async function evaluateOn(model: Module, set: wg.data.ImageSet): Promise<wg.train.EvaluateResult> {
+  const loader = new wg.data.DataLoader(set, { batchSize: EVAL_BATCH, normalize: CIFAR_NORMALIZE });
+  return wg.train.evaluate(model, loader, { numClasses: 10 });
+}
+
+/** Waits for the GPU to finish everything queued so far, by reading back a tiny tensor. */
+async function waitForDevice(model: Module): Promise<void> {
+  const params = model.parameters();
+  const smallest = params.reduce((a, b) => (b.size < a.size ? b : a));
+  await smallest.data();
+}
+
+function countsBetween(after: wg.BackendStats, before: wg.BackendStats): PerStepCounts {
+  return {
+    dispatches: after.dispatches - before.dispatches,
+    submits: after.submits - before.submits,
+    readbacks: after.readbacks - before.readbacks,
+    uploads: after.uploads - before.uploads,
+  };
+}
+
+export async function postWeights(model: Module, post: Post): Promise<void> {
+  const first = firstLayerWeights(model);
+  if (!first) return;
+  const data = (await first.weight.data()) as Float32Array;
+  post({ type: 'weights', kind: first.kind, shape: [...first.weight.shape], data }, [data.buffer]);
+}
+
+export async function postSamples(model: Module, test: wg.data.ImageSet, classNames: string[], post: Post): Promise<void> {
+  const set = subset(test, SAMPLE_IMAGES);
+  const { x, y } = wg.data.batchTensors(set, { normalize: CIFAR_NORMALIZE });
+  model.eval();
+  const predictedTensor = wg.noGrad(() => wg.tidy(() => model.forward(x).argmax(1)));
+  model.train();
+  const predicted = Array.from(await predictedTensor.data());
+  const labels = Array.from(await y.data());
+  predictedTensor.dispose();
+  x.dispose();
+  y.dispose();
+  const images = set.images.slice();
+  post({ type: 'samples', images, labels, predicted, classNames }, [images.buffer]);
+}
+
+export class TrainingSession {
+  private paused: { resume: () => void; promise: Promise<void> } | null = null;
+  private readonly abort = new AbortController();
+  readonly model: Module;
+
+  constructor(readonly cfg: TrainConfig, private readonly dataset: wg.data.ImageDataset, private readonly post: Post) {
+    this.model = buildModel(cfg.model, cfg.seed);
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    let resume = (): void => {};
+    const promise = new Promise<void>((r) => (resume = r));
+    this.paused = { resume, promise };
+  }
+
+  resume(): void {
+    this.paused?.resume();
+    this.paused = null;
+  }
+
+  stop(): void {
+    this.resume();
+    this.abort.abort(new Error('stopped'));
+  }
+
+  async run(adapter: { name: string; isSoftware: boolean }): Promise<RunResult> {
+    const { cfg, dataset, post, model } = this;
+    const loader = new wg.data.DataLoader(dataset.train, {
+      batchSize: cfg.batch, shuffle: true, seed: cfg.seed, dropLast: true, normalize: CIFAR_NORMALIZE,
+      augment: cfg.augment ? { flip: true, crop: { padding: 4 } } : undefined,
+    });
+    const stepsPerEpoch = loader.length;
+    const totalSteps = cfg.steps > 0 ? Math.min(cfg.steps, stepsPerEpoch * cfg.epochs) : stepsPerEpoch * cfg.epochs;
+    const parameters = model.parameterCount();
+    post({ type: 'ready', adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware, trainImages: dataset.train.count, testImages: dataset.test.count, stepsPerEpoch, totalSteps, parameters });
+    await postWeights(model, post);
+
+    const optimizer = makeOptimizer(cfg, model.parameters());
+    const losses: { step: number; loss: number }[] = [];
+    const started = performance.now();
+    let timedFrom = started; // set after step 1, whose time is mostly pipeline compilation
+    let lastReport = { time: started, step: 0 };
+    let rate = 0;
+    let perStep: PerStepCounts = { dispatches: 0, submits: 0, readbacks: 0, uploads: 0 };
+    let before = wg.stats();
+    let stepsDone = 0;
+    let lastTestAccuracy = Number.NaN;
+    let lastConfusion: number[][] = [];
+
+    const curvePoint = async (step: number): Promise<void> => {
+      const train = await evaluateOn(model, subset(dataset.train, cfg.evalSubset));
+      const test = await evaluateOn(model, subset(dataset.test, cfg.evalSubset));
+      post({ type: 'accuracy', step, split: 'train', accuracy: train.accuracy });
+      post({ type: 'accuracy', step, split: 'test', accuracy: test.accuracy });
+      await postWeights(model, post);
+    };
+
+    const onStep = async ({ step, epoch, loss }: wg.train.StepInfo): Promise<void> => {
+      stepsDone = step;
+      const now = wg.stats();
+      // a step without a loss readback shows the steady-state cost: this is what must be 1 submit, 0 readbacks
+      if (loss === undefined && step > 1) perStep = countsBetween(now, before);
+      if (loss !== undefined) losses.push({ step, loss });
+      if (step === 1) {
+        await waitForDevice(model);
+        timedFrom = performance.now();
+        lastReport = { time: timedFrom, step };
+      }
+      // rates only where the GPU has caught up (a loss readback, or the sync after step 1):
+      // between those, flush() returns once work is queued, not done
+      const synced = loss !== undefined || step === 1;
+      if (synced || step === totalSteps) {
+        const time = performance.now();
+        if (synced && step > lastReport.step) rate = ((step - lastReport.step) * cfg.batch) / ((time - lastReport.time) / 1000);
+        const perStepSeconds = step > 1 ? (time - timedFrom) / 1000 / (step - 1) : 0;
+        post({
+          type: 'step', step, epoch, loss, imagesPerSecond: rate, elapsedSeconds: (time - started) / 1000,
+          etaSeconds: perStepSeconds * (totalSteps - step), liveBytes: now.liveBytes,
+        });
+        if (synced) lastReport = { time, step };
+      }
+      if (cfg.evalEvery > 0 && step % cfg.evalEvery === 0) await curvePoint(step);
+      if (step >= totalSteps) this.abort.abort(new Error('step limit'));
+      if (this.paused) await this.paused.promise;
+      before = wg.stats();
+    };
+
+    const onEpoch = async ({ epoch }: wg.train.EpochInfo): Promise<void> => {
+      if (epoch === cfg.epochs - 1) return; // the final evaluation below covers the last epoch
+      const result = await evaluateOn(model, dataset.test);
+      lastTestAccuracy = result.accuracy;
+      lastConfusion = result.confusion;
+      post({ type: 'epoch', epoch, step: stepsDone, testAccuracy: result.accuracy, confusion: result.confusion });
+      post({ type: 'accuracy', step: stepsDone, split: 'test', accuracy: result.accuracy });
+      await postWeights(model, post);
+      await postSamples(model, dataset.test, dataset.classNames, post);
+    };
+
+    try {
+      await wg.train.fit(model, loader, {
+        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, onStep, onEpoch, signal: this.abort.signal,
+      });
+    } catch (e) {
+      if (!this.abort.signal.aborted) throw e;
+    }
+    await waitForDevice(model);
+    const trainEnd = performance.now();
+    const trainSeconds = (trainEnd - started) / 1000;
+    const timedSeconds = (trainEnd - timedFrom) / 1000;
+    const trainImagesPerSecond = stepsDone > 1 ? ((stepsDone - 1) * cfg.batch) / timedSeconds : (stepsDone * cfg.batch) / trainSeconds;
+
+    post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });
+    const final = await evaluateOn(model, dataset.test);
+    lastTestAccuracy = final.accuracy;
+    lastConfusion = final.confusion;
+    const evalSeconds = (performance.now() - trainEnd) / 1000;
+    const lastEpoch = Math.max(0, Math.ceil(stepsDone / stepsPerEpoch) - 1);
+    post({ type: 'epoch', epoch: lastEpoch, step: stepsDone, testAccuracy: lastTestAccuracy, confusion: lastConfusion });
+    post({ type: 'accuracy', step: stepsDone, split: 'test', accuracy: lastTestAccuracy });
+    await postWeights(model, post);
+    await postSamples(model, dataset.test, dataset.classNames, post);
+
+    return {
+      model: cfg.model, epochs: stepsDone / stepsPerEpoch, steps: stepsDone, batch: cfg.batch, optimizer: cfg.optimizer,
+      lr: learningRate(cfg), backend: cfg.backend, adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware,
+      wallSeconds: (performance.now() - started) / 1000, trainSeconds, trainImagesPerSecond,
+      testAccuracy: lastTestAccuracy, testImages: final.total, evalSeconds,
+      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, losses,
+    };
+  }
+}

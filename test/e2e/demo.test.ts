@@ -1,0 +1,28 @@
+// End to end: serve the demo, let its worker train 3 steps of a small model on synthetic
+// images in headless Chromium (WebGPU, SwiftShader here), and check what the page reports.
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../demo/src/config.js';
+import type { FromWorker } from '../../demo/src/protocol.js';
+import { runDemo } from '../../bench/cifar/driver.js';
+
+describe('demo page (headless Chromium)', () => {
+  it('trains 3 steps in the worker and reports a finite loss and a test accuracy', async () => {
+    const cfg: TrainConfig = {
+      ...DEFAULT_CONFIG, model: 'mlp', data: 'synthetic', trainLimit: 256, testLimit: 64, batch: 32, steps: 3, lossEvery: 2, optimizer: 'adam',
+    };
+    const messages: FromWorker[] = [];
+    const { result } = await runDemo(cfg, { onMessage: (m) => messages.push(m), timeoutMs: 50_000 });
+    const losses = messages.flatMap((m) => (m.type === 'step' && m.loss !== undefined ? [m.loss] : []));
+    expect(losses).toHaveLength(1); // step 2 reads the loss; step 3 is a plain step
+    for (const loss of losses) expect(Number.isFinite(loss)).toBe(true);
+    expect(result.steps).toBe(3);
+    expect(result.testImages).toBe(64);
+    expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(result.testAccuracy).toBeLessThanOrEqual(1);
+    expect(messages.some((m) => m.type === 'epoch')).toBe(true);
+    expect(messages.some((m) => m.type === 'samples')).toBe(true);
+    // the design's promise, measured on step 3 (no loss readback): one submit, no readback
+    expect(result.perStep.submits).toBe(1);
+    expect(result.perStep.readbacks).toBe(0);
+  }, 60_000);
+});
