@@ -14,13 +14,13 @@ export type ConvRows = 1 | 4 | 8;
 
 /**
  * Rows (output channels of a group) per invocation. One row is the direct form for
- * depthwise / tiny groups (no wasted rows); 8 rows reuse each gathered input tap for 8
- * channels when a group has enough of them; 4 otherwise. Chosen by bench/conv.ts on
- * SwiftShader (see the report there).
+ * depthwise / tiny groups (no wasted rows); 4 otherwise. Measured once in Node/Dawn on
+ * SwiftShader for 64×3×32×32 → 16 5×5 pad 2: rows1 10.0 s, rows4 4.5 s, rows8 10.7 s per
+ * forward (all far too slow: the private arrays are likely not promoted to registers; the
+ * fix is explicit unrolling as in matmul.wgsl). No bench/conv.ts yet.
  */
 export function chooseConvRows(rowsPerGroup: number): ConvRows {
-  if (rowsPerGroup < 4) return 1;
-  return rowsPerGroup >= 16 ? 8 : 4;
+  return rowsPerGroup < 4 ? 1 : 4;
 }
 
 interface GemmGeometry {
