@@ -36,7 +36,7 @@ const cases: OpCase[] = [
     fn: (x, w, b) => F.conv2d(x, w, b, { padding: 'same' }), tol: T, gradTol: GRAD_TOL,
   },
   {
-    name: '1×1 conv, 3×20×5×5 → 17 (8-row blocks)',
+    name: '1×1 conv, 3×20×5×5 → 17 (row tiles with a ragged edge)',
     inputs: [{ shape: [3, 20, 5, 5] }, { shape: [17, 20, 1, 1] }, { shape: [17] }],
     fn: (x, w, b) => F.conv2d(x, w, b), tol: T, gradTol: GRAD_TOL,
   },
