@@ -1,7 +1,8 @@
 // Vite config for the demo pages (npm run demo). Besides serving demo/, it publishes a
 // CIFAR-10 folder under /data/cifar10/ (with an index.json listing), so the training worker
-// can fetch the official batch files by URL. The folder: --data DIR, else $WEBGRAD_DATA
-// (the folder itself or one holding cifar10/), else ../shared/datasets/cifar10 from the repo root.
+// can fetch the official batch files by URL. The folder: $WEBGRAD_DATA (the folder itself or
+// one holding cifar10/; `npm run demo -- --data DIR` sets it, see serve.ts), else
+// ../shared/datasets/cifar10 from the repo root.
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
@@ -12,15 +13,9 @@ const demoDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(demoDir, '..');
 const DATA_PREFIX = '/data/cifar10/';
 
-function dataFlag(argv: readonly string[]): string | undefined {
-  const at = argv.findIndex((a) => a === '--data' || a.startsWith('--data='));
-  if (at < 0) return undefined;
-  return argv[at].includes('=') ? argv[at].slice('--data='.length) : argv[at + 1];
-}
-
 /** The CIFAR-10 folder to serve, looked up when the server starts (so callers may set the env first). */
 export function cifarDataDir(): string {
-  const given = dataFlag(process.argv) ?? process.env.WEBGRAD_DATA;
+  const given = process.env.WEBGRAD_DATA;
   if (given) {
     const dir = resolve(given);
     return existsSync(join(dir, 'cifar10')) ? join(dir, 'cifar10') : dir;
