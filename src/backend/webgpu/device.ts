@@ -4,8 +4,12 @@
 // encoder and one queue.submit. Kernel launchers (elementwise.ts, matmul.ts, ...) only call
 // `dispatch(...)` with GpuStorage handles, a uniform block and a workgroup count.
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
+import { describeAdapter, isSoftware } from './adapter.js';
+import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
 import { preprocess } from './preprocess.js';
 import { shaders as generatedShaders } from './shaders.generated.js';
+
+export { GpuStorage, gpuStorage, sizeClass, Uniforms };
 
 export interface DeviceOptions {
   gpu?: GPU;
@@ -15,68 +19,6 @@ export interface DeviceOptions {
   maxRecorded?: number;
   /** override the shader sources (tests); defaults to shaders.generated.ts */
   shaders?: Record<string, string>;
-}
-
-/** A WebGPU storage: a pooled GPU buffer holding `size` elements of `dtype`. */
-export class GpuStorage implements Storage {
-  readonly backend = 'webgpu' as const;
-  constructor(
-    public buffer: GPUBuffer | null,
-    readonly dtype: DType,
-    readonly size: number,
-    /** the buffer's size class in bytes */
-    readonly classBytes: number,
-  ) {}
-  get freed(): boolean {
-    return this.buffer === null;
-  }
-}
-
-export function gpuStorage(s: Storage): GpuStorage {
-  if (s.backend !== 'webgpu') throw new Error(`webgrad: a ${s.backend} storage was passed to the WebGPU backend`);
-  const g = s as GpuStorage;
-  if (g.buffer === null) throw new Error('webgrad: WebGPU storage used after it was freed');
-  return g;
-}
-
-/** The uniform block of one dispatch, written word by word (matches a WGSL struct's layout). */
-export class Uniforms {
-  private words: number[] = [];
-  private kinds: number[] = []; // 0 u32, 1 i32, 2 f32
-  u32(...v: number[]): this {
-    for (const x of v) { this.words.push(x >>> 0); this.kinds.push(0); }
-    return this;
-  }
-  i32(...v: number[]): this {
-    for (const x of v) { this.words.push(x | 0); this.kinds.push(1); }
-    return this;
-  }
-  f32(...v: number[]): this {
-    for (const x of v) { this.words.push(x); this.kinds.push(2); }
-    return this;
-  }
-  /** pad with zero words to a multiple of `bytes` (16 before a vec4 array) */
-  align(bytes = 16): this {
-    while ((this.words.length * 4) % bytes !== 0) this.u32(0);
-    return this;
-  }
-  /** an array<vec4<u32 | i32>, len/4> from `v`, zero padded to `len` */
-  vec4Array(kind: 'u32' | 'i32', v: readonly number[], len: number): this {
-    this.align(16);
-    for (let i = 0; i < len; i++) (kind === 'u32' ? this.u32(v[i] ?? 0) : this.i32(v[i] ?? 0));
-    return this;
-  }
-  get byteLength(): number {
-    return Math.max(16, Math.ceil(this.words.length / 4) * 16);
-  }
-  writeTo(view: DataView, offset: number): void {
-    for (let i = 0; i < this.words.length; i++) {
-      const k = this.kinds[i];
-      if (k === 0) view.setUint32(offset + 4 * i, this.words[i], true);
-      else if (k === 1) view.setInt32(offset + 4 * i, this.words[i], true);
-      else view.setFloat32(offset + 4 * i, this.words[i], true);
-    }
-  }
 }
 
 export interface DispatchSpec {
@@ -104,27 +46,6 @@ type Command =
   | { kind: 'copy'; src: GPUBuffer; dst: GPUBuffer; bytes: number };
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
-/** Round a byte count up to its pool size class: 256 B minimum, then 4 steps per power of two. */
-export function sizeClass(bytes: number): number {
-  if (bytes <= 256) return 256;
-  const p = 2 ** Math.floor(Math.log2(bytes));
-  for (const f of [1, 1.25, 1.5, 1.75, 2]) if (p * f >= bytes) return p * f;
-  return 2 * p;
-}
-
-function isSoftware(info: { vendor?: string; architecture?: string; description?: string; device?: string } | undefined, isFallback: boolean): boolean {
-  const s = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.description ?? ''} ${info?.device ?? ''}`.toLowerCase();
-  return isFallback || /swiftshader|llvmpipe|lavapipe|software|warp|microsoft basic/.test(s);
-}
-
-function describeAdapter(info: GPUAdapterInfo | undefined, isFallback: boolean): string {
-  const s = `${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.description ?? ''}`.toLowerCase();
-  if (s.includes('swiftshader')) return 'SwiftShader (software adapter)';
-  const parts = [info?.vendor, info?.architecture, info?.description].filter((x) => x) as string[];
-  const name = parts.length ? [...new Set(parts)].join(' ') : 'unknown WebGPU adapter';
-  return isSoftware(info, isFallback) ? `${name} (software adapter)` : name;
-}
 
 export class WebGPUDevice {
   readonly adapterName: string;

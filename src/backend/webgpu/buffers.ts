@@ -1,0 +1,73 @@
+// The WebGPU backend's value types: a storage handle (a pooled GPU buffer), the pool's size
+// classes, and the uniform block a launcher fills for one dispatch.
+import type { DType, Storage } from '../types.js';
+
+/** A WebGPU storage: a pooled GPU buffer holding `size` elements of `dtype`. */
+export class GpuStorage implements Storage {
+  readonly backend = 'webgpu' as const;
+  constructor(
+    public buffer: GPUBuffer | null,
+    readonly dtype: DType,
+    readonly size: number,
+    /** the buffer's size class in bytes */
+    readonly classBytes: number,
+  ) {}
+  get freed(): boolean {
+    return this.buffer === null;
+  }
+}
+
+export function gpuStorage(s: Storage): GpuStorage {
+  if (s.backend !== 'webgpu') throw new Error(`webgrad: a ${s.backend} storage was passed to the WebGPU backend`);
+  const g = s as GpuStorage;
+  if (g.buffer === null) throw new Error('webgrad: WebGPU storage used after it was freed');
+  return g;
+}
+
+/** The uniform block of one dispatch, written word by word (matches a WGSL struct's layout). */
+export class Uniforms {
+  private words: number[] = [];
+  private kinds: number[] = []; // 0 u32, 1 i32, 2 f32
+  u32(...v: number[]): this {
+    for (const x of v) { this.words.push(x >>> 0); this.kinds.push(0); }
+    return this;
+  }
+  i32(...v: number[]): this {
+    for (const x of v) { this.words.push(x | 0); this.kinds.push(1); }
+    return this;
+  }
+  f32(...v: number[]): this {
+    for (const x of v) { this.words.push(x); this.kinds.push(2); }
+    return this;
+  }
+  /** pad with zero words to a multiple of `bytes` (16 before a vec4 array) */
+  align(bytes = 16): this {
+    while ((this.words.length * 4) % bytes !== 0) this.u32(0);
+    return this;
+  }
+  /** an array<vec4<u32 | i32>, len/4> from `v`, zero padded to `len` */
+  vec4Array(kind: 'u32' | 'i32', v: readonly number[], len: number): this {
+    this.align(16);
+    for (let i = 0; i < len; i++) (kind === 'u32' ? this.u32(v[i] ?? 0) : this.i32(v[i] ?? 0));
+    return this;
+  }
+  get byteLength(): number {
+    return Math.max(16, Math.ceil(this.words.length / 4) * 16);
+  }
+  writeTo(view: DataView, offset: number): void {
+    for (let i = 0; i < this.words.length; i++) {
+      const k = this.kinds[i];
+      if (k === 0) view.setUint32(offset + 4 * i, this.words[i], true);
+      else if (k === 1) view.setInt32(offset + 4 * i, this.words[i], true);
+      else view.setFloat32(offset + 4 * i, this.words[i], true);
+    }
+  }
+}
+
+/** Round a byte count up to its pool size class: 256 B minimum, then 4 steps per power of two. */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return 256;
+  const p = 2 ** Math.floor(Math.log2(bytes));
+  for (const f of [1, 1.25, 1.5, 1.75, 2]) if (p * f >= bytes) return p * f;
+  return 2 * p;
+}
