@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../demo/src/config.js';
 import type { FromWorker } from '../../demo/src/protocol.js';
-import { runDemo } from '../../bench/cifar/driver.js';
+import { runDemo, startDemoServer } from '../../bench/cifar/driver.js';
+import { launchChromium } from '../../bench/harness/browser.js';
+
+interface ConformanceReport {
+  adapter: string;
+  passed: number;
+  failed: number;
+  results: { name: string; pass: boolean; error: number; note?: string }[];
+}
 
 describe('demo page (headless Chromium)', () => {
   it('trains 3 steps in the worker and reports a finite loss and a test accuracy', async () => {
@@ -24,5 +32,21 @@ describe('demo page (headless Chromium)', () => {
     // the design's promise, measured on step 3 (no loss readback): one submit, no readback
     expect(result.perStep.submits).toBe(1);
     expect(result.perStep.readbacks).toBe(0);
+  }, 60_000);
+
+  it('conformance page: every op matches the CPU reference on the browser adapter', async () => {
+    const server = await startDemoServer();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(new URL('conformance.html', server.url).href);
+      await page.waitForFunction(() => (window as unknown as { webgradConformance?: unknown }).webgradConformance, { timeout: 50_000 });
+      const report = await page.evaluate(() => (window as unknown as { webgradConformance: ConformanceReport }).webgradConformance);
+      expect(report.results.filter((r) => !r.pass)).toEqual([]);
+      expect(report.passed).toBeGreaterThan(20);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   }, 60_000);
 });
