@@ -17,7 +17,7 @@ for (const loss of ['svm', 'softmax'] as const) {
     { loss, inputSize: 3072, numClasses: 10, biasTrick: true, seed: 0 },
     train, val,
     {
-      lrs: [1e-7, 5e-7], lambdas: [2.5e4], epochs: 5, batchSize: 200, optimizer: 'sgd', lrDecay: 0.9,
+      lrs: [5e-7], lambdas: [2.5e4], epochs: 2, batchSize: 200, optimizer: 'sgd', lrDecay: 0.9,
       onTrial: (t) => log(`  lr ${t.lr} λ ${t.lambda}: train ${(100 * t.trainAccuracy).toFixed(2)}%, val ${(100 * t.valAccuracy).toFixed(2)}%`),
     },
   );

@@ -2,9 +2,8 @@
 // with the multiclass SVM (hinge) or softmax loss plus L2 regularisation λ·ΣW², by mini-batch
 // gradient descent. Training data stays on the host and is uploaded one batch at a time, so
 // a 49,000 × 3,072 training set never needs one large device buffer.
-import { ones, randn, tensor, zeros } from '../creation.js';
+import { randn, tensor, zeros } from '../creation.js';
 import * as F from '../nn/functional.js';
-import { concat } from '../ops/index.js';
 import { Adam, type Optimizer, RMSprop, SGD } from '../optim/index.js';
 import { Random } from '../random.js';
 import { getBackend, keep, noGrad, tidy } from '../runtime.js';
@@ -93,8 +92,10 @@ export class LinearClassifier {
 
   /** class scores [N, numClasses] of x [N, inputSize] */
   scores(x: Tensor): Tensor {
-    const input = this.biasTrick ? concat([x, ones([x.shape[0], 1])], 1) : x;
-    return F.linear(input, this.weight, this.bias);
+    if (!this.biasTrick) return F.linear(x, this.weight, this.bias);
+    // [x, 1]·Wᵀ = x·W[:, :D]ᵀ + W[:, D]: the same bias trick without copying the batch into a wider matrix
+    const d = this.inputSize;
+    return F.linear(x, this.weight.slice([null, [0, d]]), this.weight.slice([null, [d, d + 1]]).reshape([this.numClasses]));
   }
 
   /** data loss (mean over the batch) + λ·ΣW² */
