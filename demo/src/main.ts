@@ -2,6 +2,7 @@
 // redraw from the worker's messages. With ?autorun=1 the run starts from the URL's
 // settings and every message is also handed to window.webgradBench (set by npm run bench
 // and the e2e test through puppeteer), which is how the command line watches a run.
+import { CIFAR10_CLASSES } from '../../src/data/cifar10.js';
 import { downloadBytes } from '../../src/io/browser.js';
 import { applySetting, configFromParams, DEFAULT_CONFIG, learningRate, type TrainConfig } from './config.js';
 import { LineChart } from './chart.js';
@@ -126,7 +127,7 @@ function onMessage(msg: FromWorker): void {
     case 'evaluated':
       $('test-acc').textContent = `${(msg.testAccuracy * 100).toFixed(2)}%`;
       $('status').textContent = `loaded model: ${(msg.testAccuracy * 100).toFixed(2)}% on ${msg.testImages} test images`;
-      drawConfusion($<HTMLCanvasElement>('confusion'), msg.confusion, classNames.length ? classNames : DEFAULT_CLASS_NAMES);
+      drawConfusion($<HTMLCanvasElement>('confusion'), msg.confusion, classNames.length ? classNames : CIFAR10_CLASSES);
       break;
     case 'saved':
       downloadBytes(msg.bytes, msg.filename);
@@ -137,8 +138,6 @@ function onMessage(msg: FromWorker): void {
       break;
   }
 }
-
-const DEFAULT_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 function ensureWorker(): Worker {
   if (worker) return worker;
@@ -163,7 +162,7 @@ function start(cfg: TrainConfig): void {
   lossChart.clear();
   accuracyChart.clear();
   $('epochs-list').replaceChildren();
-  classNames = DEFAULT_CLASS_NAMES;
+  classNames = CIFAR10_CLASSES;
   setRunning(true);
   send({ type: 'start', config: cfg, files: droppedFiles.length ? droppedFiles : undefined });
 }
