@@ -20,6 +20,9 @@
 // g[n, co, oh, ow]·x[n, c, tap]; a GEMM with a long reduction, split into `splits` chunks of
 // (n, oh) rows, each writing its partial sums to out[split] (the host reduces them).
 //
+// Entry `conv_epilogue` (variant EPILOGUE): bias + activation after an im2col + matmul
+// forward (src/backend/webgpu/conv.ts), written at an image offset (`chunk`) of the output.
+//
 // Workgroups are linear over (split or group, tile row, tile column), folded to 2-D by the host.
 
 override WGX: u32 = 8;
@@ -142,6 +145,40 @@ fn conv_wgrad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
       if (col0 + j < cols) { OUT[outBase + (row0 + i) * cols + col0 + j] = acc[i][j]; }
     }
   }
+}
+#elif EPILOGUE
+// out[chunk·dstC·dstH·dstW + i] = activate(Y[i] + bias[channel of i]) for the `batch` images of
+// a chunk of an im2col + matmul conv (Y = the matmul's NCHW product); IN_PLACE: Y is OUT.
+#if IN_PLACE
+#if HAS_BIAS
+@group(0) @binding(1) var<storage, read> BIAS: array<f32>;
+@group(0) @binding(2) var<storage, read_write> OUT: array<f32>;
+#else
+@group(0) @binding(1) var<storage, read_write> OUT: array<f32>;
+#endif
+fn loadY(i: u32) -> f32 { return OUT[i]; }
+#else
+@group(0) @binding(1) var<storage, read> Y: array<f32>;
+#if HAS_BIAS
+@group(0) @binding(2) var<storage, read> BIAS: array<f32>;
+@group(0) @binding(3) var<storage, read_write> OUT: array<f32>;
+#else
+@group(0) @binding(2) var<storage, read_write> OUT: array<f32>;
+#endif
+fn loadY(i: u32) -> f32 { return Y[i]; }
+#endif
+
+@compute @workgroup_size(WGX, WGY)
+fn conv_epilogue(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = (wid.y * nwg.x + wid.x) * WGX * WGY + lid.y * WGX + lid.x;
+  let image = u.dstC * u.dstH * u.dstW;
+  if (i >= u.batch * image) { return; }
+#if HAS_BIAS
+  let v = loadY(i) + BIAS[(i / (u.dstH * u.dstW)) % u.dstC];
+#else
+  let v = loadY(i);
+#endif
+  OUT[u.chunk * image + i] = activate(v);
 }
 #else
 @group(0) @binding(1) var<storage, read> S: array<f32>;

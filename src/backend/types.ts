@@ -164,6 +164,14 @@ export interface KernelSignatures {
   conv2dBackwardInput(grad: Storage, weight: Storage, out: Storage, args: Conv2dArgs): void;
   /** out [cOut, cIn/groups, kernelH, kernelW] = the weight gradient of conv2d (reduced over n, outH, outW) */
   conv2dBackwardWeight(grad: Storage, x: Storage, out: Storage, args: Conv2dArgs): void;
+  /**
+   * out [n, cIn·kernelH·kernelW, outH·outW] = the column blocks of conv2d: row (c, kh, kw),
+   * column (oh, ow) holds x[n, c, oh·strideH − padH + kh·dilationH, ...] (0 in the padding),
+   * so conv2d(x, w)[n] = w [cOut, cIn·kH·kW] · out[n] when groups = 1.
+   */
+  im2col(x: Storage, out: Storage, args: Conv2dArgs): void;
+  /** out [n, cIn, h, w] = the adjoint of im2col: each input pixel sums the column entries of its taps */
+  col2im(cols: Storage, out: Storage, args: Conv2dArgs): void;
   /** out (int32, [planes, outH, outW]) = the in-plane index (ih·w + iw) of each window's max; ties and NaN → first; an all-padding window → -1 */
   maxPool2dArgmax(x: Storage, out: Storage, args: Pool2dArgs): void;
   /** out[p, o] = x[p, idx[p, o]] (NaN where idx < 0) */

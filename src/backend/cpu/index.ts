@@ -7,6 +7,7 @@ import { pairwiseL1 } from './distance.js';
 import { dropout } from './dropout.js';
 import { binary, fill, unary, where } from './elementwise.js';
 import { hog, hueHistogram } from './features.js';
+import { col2im, im2col } from './im2col.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { optimizerStep } from './optimizer.js';
@@ -68,7 +69,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
     softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
     pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
-    conv2d, conv2dBackwardInput, conv2dBackwardWeight,
+    conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
     maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
   };
 }

@@ -1,15 +1,22 @@
-// WebGPU launchers for convolution (shaders/conv.wgsl): forward and input gradient as one
-// implicit-GEMM kernel with different tap rules, weight gradient as a split-K GEMM whose
-// partial sums are reduced by the reduce kernel.
-import type { Conv2dArgs, ConvActivation, Storage } from '../types.js';
+// WebGPU launchers for convolution, two algorithms chosen per shape (chooseConvAlgorithm):
+// - implicit GEMM (shaders/conv.wgsl): forward and input gradient as one kernel with
+//   different tap rules, weight gradient as a split-K GEMM reduced by the reduce kernel;
+//   no extra memory, but its gathers make it slow on software adapters.
+// - im2col + the tuned matmul (shaders/im2col.wgsl, matmul.ts): an explicit column buffer per
+//   batch chunk, forward out[n] = W · cols[n], input gradient cols = Wᵀ · g[n] then col2im,
+//   weight gradient Σ_n g[n] · cols[n]ᵀ; bias + activation in a separate epilogue pass.
+import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.js';
+import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
+import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
 
 const WGX = 8;
 const WGY = 8;
 const neg = (v: number): number => (-v) >>> 0;
 
-/** rows per invocation of conv_gemm; see chooseConvRows for the per-shape choice */
+/** rows per invocation of conv_gemm (implicit GEMM); see chooseConvRows for the per-shape choice */
 export type ConvRows = 1 | 4 | 8;
 
 /**
@@ -56,29 +63,43 @@ function runGemm(
   });
 }
 
+/** 'implicitGemm': shaders/conv.wgsl's kernels; 'im2colGemm': column buffer + tuned matmul */
+export type ConvAlgorithm = 'implicitGemm' | 'im2colGemm';
+
+/**
+ * im2col + matmul for ungrouped convs, the implicit kernel for grouped / depthwise ones.
+ * Measured by `npm run bench:conv` (Chromium, SwiftShader; docs in bench/results/conv.json):
+ * on the CIFAR shapes im2col + matmul is 10-60× faster than the implicit kernel in every pass.
+ * Grouped convs stay implicit: the batched matmul cannot step the weight per group while
+ * stepping the image per batch entry, and a depthwise group is a 1-row GEMM (no reuse to win).
+ */
+export function chooseConvAlgorithm(a: Conv2dArgs): ConvAlgorithm {
+  return a.groups === 1 ? 'im2colGemm' : 'implicitGemm';
+}
+
+const forwardGeometry = (a: Conv2dArgs): GemmGeometry => ({
+  rowsG: a.cOut / a.groups, chansG: a.cIn / a.groups, src: [a.cIn, a.h, a.w], dst: [a.cOut, a.outH, a.outW],
+  tapMul: [a.strideH, a.strideW], tapOff: [neg(a.padH), neg(a.padW)], tapStep: [a.dilationH, a.dilationW], div: [1, 1],
+  wRowStride: (a.cIn / a.groups) * a.kernelH * a.kernelW, wChanStride: a.kernelH * a.kernelW,
+});
+
+const activationDefines = (activation: ConvActivation): Record<string, boolean> => ({
+  ACT_RELU: activation === 'relu', ACT_LEAKY: activation === 'leakyRelu', ACT_ELU: activation === 'elu', ACT_GELU: activation === 'gelu',
+});
+
 export function conv2d(
   dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs,
-  activation: ConvActivation, alpha: number, rows?: ConvRows,
+  activation: ConvActivation, alpha: number, algorithm = chooseConvAlgorithm(a),
 ): void {
-  const cOutG = a.cOut / a.groups;
-  const cInG = a.cIn / a.groups;
-  const kHW = a.kernelH * a.kernelW;
-  const r = rows ?? chooseConvRows(cOutG);
-  const geometry: GemmGeometry = {
-    rowsG: cOutG, chansG: cInG, src: [a.cIn, a.h, a.w], dst: [a.cOut, a.outH, a.outW],
-    tapMul: [a.strideH, a.strideW], tapOff: [neg(a.padH), neg(a.padW)], tapStep: [a.dilationH, a.dilationW], div: [1, 1],
-    wRowStride: cInG * kHW, wChanStride: kHW,
-  };
+  if (algorithm === 'im2colGemm') return conv2dIm2col(dev, x, weight, bias, out, a, activation, alpha);
   const inputs = [gpuStorage(x), gpuStorage(weight), ...(bias ? [gpuStorage(bias)] : [])];
-  const defines = {
-    HAS_BIAS: bias !== null, ACT_RELU: activation === 'relu', ACT_LEAKY: activation === 'leakyRelu',
-    ACT_ELU: activation === 'elu', ACT_GELU: activation === 'gelu',
-  };
-  runGemm(dev, 'conv2d', a, geometry, inputs, gpuStorage(out), defines, alpha, r);
+  runGemm(dev, 'conv2d', a, forwardGeometry(a), inputs, gpuStorage(out), { HAS_BIAS: bias !== null, ...activationDefines(activation) },
+    alpha, chooseConvRows(a.cOut / a.groups));
 }
 
 /** dx[n, ci, ih, iw] = Σ over (co, kh, kw) with (ih + pad − kh·dil) divisible by the stride of g·w */
-export function conv2dBackwardInput(dev: WebGPUDevice, grad: Storage, weight: Storage, out: Storage, a: Conv2dArgs, rows?: ConvRows): void {
+export function conv2dBackwardInput(dev: WebGPUDevice, grad: Storage, weight: Storage, out: Storage, a: Conv2dArgs, algorithm = chooseConvAlgorithm(a)): void {
+  if (algorithm === 'im2colGemm') return conv2dBackwardInputIm2col(dev, grad, weight, out, a);
   const cOutG = a.cOut / a.groups;
   const cInG = a.cIn / a.groups;
   const kHW = a.kernelH * a.kernelW;
@@ -88,7 +109,7 @@ export function conv2dBackwardInput(dev: WebGPUDevice, grad: Storage, weight: St
     wRowStride: kHW, wChanStride: cInG * kHW,
   };
   runGemm(dev, 'conv2dBackwardInput', a, geometry, [gpuStorage(grad), gpuStorage(weight)], gpuStorage(out),
-    { STRIDED_TAP: a.strideH > 1 || a.strideW > 1 }, 0, rows ?? chooseConvRows(cInG));
+    { STRIDED_TAP: a.strideH > 1 || a.strideW > 1 }, 0, chooseConvRows(cInG));
 }
 
 /** how many chunks the N·outH reduction of the weight gradient is split into */
@@ -99,10 +120,10 @@ export function weightGradSplits(a: Conv2dArgs, workgroupsPerSplit: number): num
   return Math.max(1, Math.min(wanted, Math.floor(rowsToReduce / 4), 1024));
 }
 
-export function conv2dBackwardWeight(dev: WebGPUDevice, grad: Storage, x: Storage, out: Storage, a: Conv2dArgs): void {
+export function conv2dBackwardWeight(dev: WebGPUDevice, grad: Storage, x: Storage, out: Storage, a: Conv2dArgs, algorithm = chooseConvAlgorithm(a)): void {
+  if (algorithm === 'im2colGemm') return conv2dBackwardWeightIm2col(dev, grad, x, out, a);
   const cOutG = a.cOut / a.groups;
-  const cInG = a.cIn / a.groups;
-  const cols = cInG * a.kernelH * a.kernelW;
+  const cols = (a.cIn / a.groups) * a.kernelH * a.kernelW;
   const tilesM = Math.ceil(cOutG / (4 * WGY));
   const tilesN = Math.ceil(cols / (4 * WGX));
   const perSplit = a.groups * tilesM * tilesN;
@@ -110,19 +131,125 @@ export function conv2dBackwardWeight(dev: WebGPUDevice, grad: Storage, x: Storag
   const chunk = Math.ceil((a.n * a.outH) / splits);
   const o = gpuStorage(out);
   const partial = splits === 1 ? o : gpuStorage(dev.alloc(splits * o.size, 'float32'));
-  const geometry: GemmGeometry = {
-    rowsG: cOutG, chansG: cInG, src: [a.cIn, a.h, a.w], dst: [a.cOut, a.outH, a.outW],
-    tapMul: [a.strideH, a.strideW], tapOff: [neg(a.padH), neg(a.padW)], tapStep: [a.dilationH, a.dilationW], div: [1, 1],
-    wRowStride: 0, wChanStride: 0,
-  };
   dev.dispatch({
     shader: 'conv', entry: 'conv_wgrad', label: `conv2dBackwardWeight.split${splits}`,
     defines: { WGRAD: true }, constants: { WGX, WGY },
-    uniforms: gemmUniforms(a, geometry, tilesM, tilesN, splits, chunk, 0),
+    uniforms: gemmUniforms(a, { ...forwardGeometry(a), wRowStride: 0, wChanStride: 0 }, tilesM, tilesN, splits, chunk, 0),
     inputs: [gpuStorage(grad), gpuStorage(x)], outputs: [partial], workgroups: splits * perSplit,
   });
   if (partial !== o) {
     reduce(dev, 'sum', partial, 1, splits, o.size, o);
     dev.free(partial);
+  }
+}
+
+// ---------------------------------------------------------------- im2col + matmul (groups = 1)
+
+/**
+ * The batch chunks of an im2col pass: whole images, each chunk's largest temporary (the
+ * column block, or `extraPerImage` elements per image such as the per-image weight-gradient
+ * partials) under maxColumnBytes(). One chunk when the whole batch fits.
+ */
+function batchChunks(a: Conv2dArgs, extraPerImage = 0): { n0: number; images: number; single: boolean }[] {
+  const perImage = Math.max(columnsPerImage(a), extraPerImage);
+  const size = Math.max(1, Math.min(a.n, Math.floor(maxColumnBytes() / (4 * perImage))));
+  const chunks = [];
+  for (let n0 = 0; n0 < a.n; n0 += size) chunks.push({ n0, images: Math.min(size, a.n - n0), single: size >= a.n });
+  return chunks;
+}
+
+/** a 1×1, stride-1, unpadded conv's column block is the input itself */
+const isPointwise = (a: Conv2dArgs): boolean =>
+  a.kernelH === 1 && a.kernelW === 1 && a.strideH === 1 && a.strideW === 1 && a.padH === 0 && a.padW === 0;
+
+/** the column block of a chunk: x itself for a whole-batch pointwise conv, else a fresh im2col */
+function columnsOf(dev: WebGPUDevice, x: Storage, a: Conv2dArgs, n0: number, images: number, single: boolean): Storage {
+  if (single && isPointwise(a)) return x;
+  const cols = dev.alloc(images * columnsPerImage(a), 'float32');
+  im2col(dev, x, cols, a, n0, images);
+  return cols;
+}
+
+/** images n0 .. n0+images of the output gradient: the storage itself when it is the whole batch */
+function gradChunk(dev: WebGPUDevice, grad: Storage, a: Conv2dArgs, n0: number, images: number, single: boolean): Storage {
+  if (single) return grad;
+  const perImage = a.cOut * a.outH * a.outW;
+  const chunk = dev.alloc(images * perImage, 'float32');
+  copyStrided(dev, grad, { shape: [images * perImage], strides: [1], offset: n0 * perImage }, chunk);
+  return chunk;
+}
+
+const freeUnless = (dev: WebGPUDevice, s: Storage, keep: Storage): void => {
+  if (s !== keep) dev.free(s);
+};
+
+function batchedMatmul(batch: number, m: number, n: number, k: number, o: Partial<MatmulArgs>): MatmulArgs {
+  return { batch, m, n, k, transA: false, transB: false, aBatchStride: m * k, bBatchStride: k * n, ...o };
+}
+
+function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs, activation: ConvActivation, alpha: number): void {
+  const rows = columnRows(a);
+  const outHW = a.outH * a.outW;
+  const epilogue = bias !== null || activation !== 'none';
+  for (const { n0, images, single } of batchChunks(a)) {
+    const cols = columnsOf(dev, x, a, n0, images, single);
+    // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute
+    const product = single ? out : dev.alloc(images * a.cOut * outHW, 'float32');
+    matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
+    freeUnless(dev, cols, x);
+    if (product !== out || epilogue) runEpilogue(dev, product, bias, out, a, n0, images, activation, alpha);
+    freeUnless(dev, product, out);
+  }
+}
+
+/** out[n0 + ...] = act(product + bias), in place when product is out (then n0 is 0) */
+function runEpilogue(
+  dev: WebGPUDevice, product: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs, n0: number, images: number,
+  activation: ConvActivation, alpha: number,
+): void {
+  const inPlace = product === out;
+  const elements = images * a.cOut * a.outH * a.outW;
+  dev.dispatch({
+    shader: 'conv', entry: 'conv_epilogue', label: `conv2d.epilogue.${activation}`,
+    defines: { EPILOGUE: true, IN_PLACE: inPlace, HAS_BIAS: bias !== null, ...activationDefines(activation) },
+    constants: { WGX, WGY },
+    uniforms: gemmUniforms({ ...a, n: images }, forwardGeometry(a), 0, 0, 0, n0, alpha),
+    inputs: [...(inPlace ? [] : [gpuStorage(product)]), ...(bias ? [gpuStorage(bias)] : [])],
+    outputs: [gpuStorage(out)], workgroups: Math.ceil(elements / (WGX * WGY)),
+  });
+}
+
+function conv2dBackwardInputIm2col(dev: WebGPUDevice, grad: Storage, weight: Storage, out: Storage, a: Conv2dArgs): void {
+  const rows = columnRows(a);
+  const outHW = a.outH * a.outW;
+  for (const { n0, images, single } of batchChunks(a)) {
+    const g = gradChunk(dev, grad, a, n0, images, single);
+    // cols[n] [rows, outHW] = Wᵀ [rows, cOut] · g[n] [cOut, outHW]; W is read transposed in place
+    const cols = dev.alloc(images * columnsPerImage(a), 'float32');
+    matmul(dev, weight, g, cols, batchedMatmul(images, rows, outHW, a.cOut, { transA: true, aBatchStride: 0 }));
+    freeUnless(dev, g, grad);
+    col2im(dev, cols, out, a, n0, images);
+    dev.free(cols);
+  }
+}
+
+function conv2dBackwardWeightIm2col(dev: WebGPUDevice, grad: Storage, x: Storage, out: Storage, a: Conv2dArgs): void {
+  const rows = columnRows(a);
+  const outHW = a.outH * a.outW;
+  const weightSize = a.cOut * rows;
+  for (const { n0, images, single } of batchChunks(a, weightSize)) {
+    const cols = columnsOf(dev, x, a, n0, images, single);
+    const g = gradChunk(dev, grad, a, n0, images, single);
+    // per image g[n] [cOut, outHW] · cols[n]ᵀ [outHW, rows] (cols read transposed in place),
+    // then an ordered sum over the images and the chunks: deterministic, no atomics
+    const direct = single && images === 1;
+    const partials = direct ? out : dev.alloc(images * weightSize, 'float32');
+    matmul(dev, g, cols, partials, batchedMatmul(images, a.cOut, rows, outHW, { transB: true }));
+    freeUnless(dev, cols, x);
+    freeUnless(dev, g, grad);
+    if (!direct) {
+      sumPartials(dev, partials, images, weightSize, out, n0 > 0);
+      dev.free(partials);
+    }
   }
 }

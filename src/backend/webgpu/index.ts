@@ -8,6 +8,7 @@ import { dropout } from './dropout.js';
 import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
 import { hog, hueHistogram } from './features.js';
+import { col2im, im2col } from './im2col.js';
 import { gather, gatherBackward, oneHot } from './gather.js';
 import { matmul } from './matmul.js';
 import { configureMatmulTuning, type MatmulTuningOptions } from './matmul-tuner.js';
@@ -58,6 +59,8 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     conv2d: (x, w, b, out, args, act, alpha) => conv2d(dev, x, w, b, out, args, act, alpha),
     conv2dBackwardInput: (g, w, out, args) => conv2dBackwardInput(dev, g, w, out, args),
     conv2dBackwardWeight: (g, x, out, args) => conv2dBackwardWeight(dev, g, x, out, args),
+    im2col: (x, out, args) => im2col(dev, x, out, args),
+    col2im: (cols, out, args) => col2im(dev, cols, out, args),
     maxPool2dArgmax: (x, out, args) => maxPool2dArgmax(dev, x, out, args),
     poolGather: (x, idx, out, args) => poolGather(dev, x, idx, out, args),
     maxPool2dBackward: (g, idx, out, args) => maxPool2dBackward(dev, g, idx, out, args),

@@ -1,0 +1,95 @@
+// The data movement around conv2d as explicit GEMMs (src/backend/webgpu/conv.ts):
+//
+// `im2col`: cols[n, (c, kh, kw), (oh, ow)] = x[n0 + n, c, oh·strideH − padH + kh·dilH, ...]
+//   (0 outside the input), for the `images` images of a batch chunk starting at image n0.
+//   Per image the block is [cIn·kH·kW, outH·outW], so out[n] = W[cOut, cIn·kH·kW] · cols[n]
+//   is a batched matmul (A batch stride 0) that writes NCHW directly, reading cols row-major.
+// `col2im`: the adjoint. dx[n0 + n, c, ih, iw] = Σ over the taps (kh, kw) that land on
+//   (ih, iw) of cols[n, (c, kh, kw), (oh, ow)]. One invocation per input pixel gathers its
+//   taps (no atomics, fixed order: deterministic); oh = (ih + padH − kh·dilH) / strideH when
+//   that divides exactly and lands in [0, outH).
+// `sum_images`: OUT[i] = (ACCUMULATE ? OUT[i] : 0) + Σ_p P[p·len + i], the weight gradient's
+//   sum of per-image partial products (and across batch chunks), in a fixed order.
+//
+// Bindings are the same for every entry: one read-only source, one read_write destination.
+// One element per invocation; workgroups are linear, folded to 2-D by the host.
+
+struct U {
+  images: u32, n0: u32, c: u32, h: u32,
+  w: u32, outH: u32, outW: u32, kH: u32,
+  kW: u32, strideH: u32, strideW: u32, padH: u32,
+  padW: u32, dilH: u32, dilW: u32, total: u32,
+}
+
+const WG = 256u;
+
+@group(0) @binding(0) var<uniform> u: U;
+@group(0) @binding(1) var<storage, read> SRC: array<f32>;
+@group(0) @binding(2) var<storage, read_write> DST: array<f32>;
+
+fn linearIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
+  return (wid.y * nwg.x + wid.x) * WG + lid.x;
+}
+
+@compute @workgroup_size(WG)
+fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = linearIndex(wid, nwg, lid);
+  if (i >= u.total) { return; }
+  let outHW = u.outH * u.outW;
+  let kHW = u.kH * u.kW;
+  let p = i % outHW;
+  let row = (i / outHW) % (u.c * kHW);
+  let n = i / (outHW * u.c * kHW);
+  let c = row / kHW;
+  let kh = (row % kHW) / u.kW;
+  let kw = row % u.kW;
+  // signed: a tap left of / above the input is negative, hence out of range
+  let ih = i32((p / u.outW) * u.strideH + kh * u.dilH) - i32(u.padH);
+  let iw = i32((p % u.outW) * u.strideW + kw * u.dilW) - i32(u.padW);
+  let inside = ih >= 0 && ih < i32(u.h) && iw >= 0 && iw < i32(u.w);
+  let src = (((u.n0 + n) * u.c + c) * u.h + u32(max(ih, 0))) * u.w + u32(max(iw, 0));
+  DST[i] = select(0.0, SRC[select(0u, src, inside)], inside);
+}
+
+@compute @workgroup_size(WG)
+fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = linearIndex(wid, nwg, lid);
+  if (i >= u.total) { return; }
+  let hw = u.h * u.w;
+  let outHW = u.outH * u.outW;
+  let kHW = u.kH * u.kW;
+  let iw = i % u.w;
+  let ih = (i / u.w) % u.h;
+  let c = (i / hw) % u.c;
+  let n = i / (hw * u.c);
+  let colBase = (n * u.c + c) * kHW * outHW;
+  var acc = 0.0;
+  for (var kh = 0u; kh < u.kH; kh++) {
+    let th = i32(ih + u.padH) - i32(kh * u.dilH);
+    if (th < 0 || u32(th) % u.strideH != 0u) { continue; }
+    let oh = u32(th) / u.strideH;
+    if (oh >= u.outH) { continue; }
+    for (var kw = 0u; kw < u.kW; kw++) {
+      let tw = i32(iw + u.padW) - i32(kw * u.dilW);
+      if (tw < 0 || u32(tw) % u.strideW != 0u) { continue; }
+      let ow = u32(tw) / u.strideW;
+      if (ow >= u.outW) { continue; }
+      acc += SRC[colBase + (kh * u.kW + kw) * outHW + oh * u.outW + ow];
+    }
+  }
+  DST[u.n0 * u.c * hw + i] = acc;
+}
+
+// here `total` is the length of one partial (len) and `images` the number of partials
+@compute @workgroup_size(WG)
+fn sum_images(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let i = linearIndex(wid, nwg, lid);
+  if (i >= u.total) { return; }
+#if ACCUMULATE
+  var acc = DST[i];
+#else
+  var acc = 0.0;
+#endif
+  for (var p = 0u; p < u.images; p++) { acc += SRC[p * u.total + i]; }
+  DST[i] = acc;
+}
