@@ -9,7 +9,7 @@ import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.j
 import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
-import { matmul } from './matmul.js';
+import { chooseMatmulVariant, matmul, type MatmulVariant, variant } from './matmul.js';
 import { reduce } from './reduce.js';
 
 const WGX = 8;
@@ -74,7 +74,22 @@ export type ConvAlgorithm = 'implicitGemm' | 'im2colGemm';
  * stepping the image per batch entry, and a depthwise group is a 1-row GEMM (no reuse to win).
  */
 export function chooseConvAlgorithm(a: Conv2dArgs): ConvAlgorithm {
+  if (forcedAlgorithm === 'implicitGemm') return forcedAlgorithm;
   return a.groups === 1 ? 'im2colGemm' : 'implicitGemm';
+}
+
+let forcedAlgorithm: ConvAlgorithm | null = null;
+
+/**
+ * Makes every conv use one algorithm where it applies (benchmarks' before / after runs;
+ * im2colGemm still leaves grouped convs implicit); null restores the per-shape choice.
+ */
+export function forceConvAlgorithm(algorithm: ConvAlgorithm | null): void {
+  forcedAlgorithm = algorithm;
+}
+
+function requireUngrouped(a: Conv2dArgs): void {
+  if (a.groups !== 1) throw new Error(`webgrad: conv2d: the im2col path handles groups = 1 only, got ${a.groups}`);
 }
 
 const forwardGeometry = (a: Conv2dArgs): GemmGeometry => ({
@@ -187,7 +202,29 @@ function batchedMatmul(batch: number, m: number, n: number, k: number, o: Partia
   return { batch, m, n, k, transA: false, transB: false, aBatchStride: m * k, bBatchStride: k * n, ...o };
 }
 
+const fittedVariants = new Map<string, MatmulVariant>();
+
+/**
+ * The conv GEMMs have a small side (m = cOut = 16 or 20 on the CIFAR net, n = cIn·kH·kW = 75
+ * for a weight gradient) where the matmul's 64×64 register tiles compute mostly clamped
+ * duplicate rows: 75% wasted work at m = 16, and on a software adapter every invocation costs
+ * CPU time. There the workgroup is shaped to the product instead: 8 (or 4) rows per invocation,
+ * as few invocation rows as cover m, and as few columns as cover n (up to 64 invocations).
+ * Measured in bench:conv (Chromium, SwiftShader); larger products keep the tuner's choice.
+ */
+function convMatmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs): void {
+  if (!dev.isSoftwareAdapter || args.m >= 64) return matmul(dev, a, b, out, args, chooseMatmulVariant(dev, args));
+  const rows = args.m % 8 === 0 ? 8 : 4;
+  const wgy = Math.min(8, Math.ceil(args.m / rows));
+  const wgx = Math.max(1, Math.min(Math.floor(64 / wgy), Math.ceil(args.n / 8)));
+  const name = `convFitted${rows}x8.${wgx}x${wgy}`;
+  let v = fittedVariants.get(name);
+  if (!v) fittedVariants.set(name, (v = variant({ name, kind: 'registers', rows, cols: 8, wgx, wgy, vecLoads: true, tileK: 0 })));
+  matmul(dev, a, b, out, args, v);
+}
+
 function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs, activation: ConvActivation, alpha: number): void {
+  requireUngrouped(a);
   const rows = columnRows(a);
   const outHW = a.outH * a.outW;
   const epilogue = bias !== null || activation !== 'none';
@@ -195,7 +232,7 @@ function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Stor
     const cols = columnsOf(dev, x, a, n0, images, single);
     // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute
     const product = single ? out : dev.alloc(images * a.cOut * outHW, 'float32');
-    matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
+    convMatmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
     freeUnless(dev, cols, x);
     if (product !== out || epilogue) runEpilogue(dev, product, bias, out, a, n0, images, activation, alpha);
     freeUnless(dev, product, out);
@@ -220,13 +257,14 @@ function runEpilogue(
 }
 
 function conv2dBackwardInputIm2col(dev: WebGPUDevice, grad: Storage, weight: Storage, out: Storage, a: Conv2dArgs): void {
+  requireUngrouped(a);
   const rows = columnRows(a);
   const outHW = a.outH * a.outW;
   for (const { n0, images, single } of batchChunks(a)) {
     const g = gradChunk(dev, grad, a, n0, images, single);
     // cols[n] [rows, outHW] = Wᵀ [rows, cOut] · g[n] [cOut, outHW]; W is read transposed in place
     const cols = dev.alloc(images * columnsPerImage(a), 'float32');
-    matmul(dev, weight, g, cols, batchedMatmul(images, rows, outHW, a.cOut, { transA: true, aBatchStride: 0 }));
+    convMatmul(dev, weight, g, cols, batchedMatmul(images, rows, outHW, a.cOut, { transA: true, aBatchStride: 0 }));
     freeUnless(dev, g, grad);
     col2im(dev, cols, out, a, n0, images);
     dev.free(cols);
@@ -234,6 +272,7 @@ function conv2dBackwardInputIm2col(dev: WebGPUDevice, grad: Storage, weight: Sto
 }
 
 function conv2dBackwardWeightIm2col(dev: WebGPUDevice, grad: Storage, x: Storage, out: Storage, a: Conv2dArgs): void {
+  requireUngrouped(a);
   const rows = columnRows(a);
   const outHW = a.outH * a.outW;
   const weightSize = a.cOut * rows;
@@ -244,7 +283,7 @@ function conv2dBackwardWeightIm2col(dev: WebGPUDevice, grad: Storage, x: Storage
     // then an ordered sum over the images and the chunks: deterministic, no atomics
     const direct = single && images === 1;
     const partials = direct ? out : dev.alloc(images * weightSize, 'float32');
-    matmul(dev, g, cols, partials, batchedMatmul(images, a.cOut, rows, outHW, { transB: true }));
+    convMatmul(dev, g, cols, partials, batchedMatmul(images, a.cOut, rows, outHW, { transB: true }));
     freeUnless(dev, cols, x);
     freeUnless(dev, g, grad);
     if (!direct) {

@@ -15,7 +15,7 @@ export interface MatmulVariant {
   plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs): DispatchSpec;
 }
 
-interface VariantShape {
+export interface VariantShape {
   name: string;
   kind: MatmulVariant['kind'];
   /** outputs per invocation: rows x columns */
@@ -30,7 +30,8 @@ interface VariantShape {
   tileK: number;
 }
 
-function variant(s: VariantShape): MatmulVariant {
+/** a variant from its shape (also used by conv.ts for workgroups fitted to a small m) */
+export function variant(s: VariantShape): MatmulVariant {
   return {
     name: s.name,
     kind: s.kind,
