@@ -3,6 +3,8 @@
 // tfjs-core ops so no layers package is needed. Dispatches and submits are counted by
 // wrapping the WebGPU entry points, which measures both libraries the same way.
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone has no gradient functions (the umbrella tfjs package registers them)
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
 import * as wg from '../../src/index.js';
 import type { TrainConfig } from './config.js';
