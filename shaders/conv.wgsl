@@ -73,7 +73,7 @@ fn tapW(o: u32, k: u32) -> u32 {
 
 fn activate(v: f32) -> f32 {
 #if ACT_RELU
-  return max(v, 0.0);
+  return select(v, 0.0, v <= 0.0); // NaN passes through (max() may drop it)
 #elif ACT_LEAKY
   return select(u.alpha * v, v, v > 0.0);
 #elif ACT_ELU

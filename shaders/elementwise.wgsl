@@ -200,9 +200,9 @@ fn unaryF(x: f32, a: f32) -> f32 {
     case 3u: { return ssqrt(x); }
     case 4u: { return abs(x); }
     case 5u: { return x * x; }
-    case 6u: { return select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0); }
+    case 6u: { return select(select(x, -1.0, x < 0.0), 1.0, x > 0.0); } // 0 and NaN map to themselves
     case 7u: { return 1.0 / x; }
-    case 8u: { return select(0.0, x, x > 0.0); }
+    case 8u: { return select(x, 0.0, x <= 0.0); } // NaN passes through, as PyTorch
     case 9u: { return select(a * x, x, x > 0.0); }
     case 10u: { return select(a * expm1(x), x, x > 0.0); }
     case 11u: { return ssigmoid(x); }

@@ -25,9 +25,9 @@ export function unaryScalar(op: UnaryOp, x: number, a: number): number {
     case 'sqrt': return Math.sqrt(x);
     case 'abs': return Math.abs(x);
     case 'square': return x * x;
-    case 'sign': return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case 'sign': return x > 0 ? 1 : x < 0 ? -1 : x; // 0 and NaN map to themselves
     case 'reciprocal': return 1 / x;
-    case 'relu': return x > 0 ? x : 0;
+    case 'relu': return x <= 0 ? 0 : x; // NaN passes through, as PyTorch
     case 'leakyRelu': return x > 0 ? x : a * x;
     case 'elu': return x > 0 ? x : a * (Math.exp(x) - 1);
     case 'sigmoid': return 1 / (1 + Math.exp(-x));

@@ -43,6 +43,8 @@ export interface FitOptions {
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
   /** stops before the next step; fit() then rejects with the signal's reason */
   signal?: AbortSignal;
+  /** keep training when a read loss is NaN or infinite (default false: fit throws, naming the step) */
+  allowNonFiniteLoss?: boolean;
   /** dispose each batch's x and y after its step (default true: the loader hands them over) */
   disposeBatches?: boolean;
 }
@@ -90,6 +92,12 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
       if (kept) {
         value = await kept.item();
         kept.dispose();
+        if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
+          throw new Error(
+            `webgrad: fit: the loss became ${value} at step ${step} (epoch ${epoch + 1}); the model's weights are ` +
+              'no longer usable. Lower the learning rate, clip gradients (optim.clipGradNorm) or check the inputs for NaN/Infinity ' +
+              '(pass allowNonFiniteLoss: true to keep going)',
+          );
         losses.push(value);
         epochLossSum += value;
         epochLossCount++;

@@ -72,4 +72,18 @@ describe.each(devices)('train.fit on %s', (device) => {
     optimizer.dispose();
     model.dispose();
   });
+
+  it('names the step where the loss became NaN (NaN in the inputs)', async () => {
+    const model = net();
+    const optimizer = new Adam(model.parameters());
+    function* poisoned(): Generator<Batch> {
+      yield* blobs(2, 8, 3);
+      yield { x: tensor(new Float32Array(16).fill(NaN), [8, 2]), y: tensor(new Int32Array(8), [8], { dtype: 'int32' }) };
+    }
+    await expect(fit(model, poisoned(), { optimizer, loss: F.crossEntropy, lossEvery: 1 })).rejects.toThrow(
+      /loss became NaN at step 3 \(epoch 1\).*check the inputs for NaN/,
+    );
+    optimizer.dispose();
+    model.dispose();
+  });
 });

@@ -1,6 +1,9 @@
 // Elementwise ops: every unary op, every binary op with broadcasting and scalar operands,
 // where, clamp, cast, on odd sizes.
+import { describe, it } from 'vitest';
+import * as wg from '../../src/index.js';
 import { where } from '../../src/ops/index.js';
+import { conform, devices, useDevice } from '../helpers.js';
 import type { Tensor } from '../../src/tensor.js';
 import { type OpCase, opSuite } from '../op-suite.js';
 
@@ -67,3 +70,24 @@ cases.push(
 );
 
 opSuite('elementwise', cases);
+
+// NaN must travel through every op (a NaN that an activation turns into 0 hides a diverged
+// training run); the random cases above have no NaN, so check it explicitly.
+describe.each(devices)('NaN propagation on %s', (device) => {
+  useDevice(device);
+  const withNaN = () => wg.tensor(new Float32Array([NaN, -1, 0, 2, NaN, 3]), [2, 3]);
+  for (const [name, fn] of [
+    ['relu', (x: wg.Tensor) => x.relu()],
+    ['leakyRelu', (x: wg.Tensor) => x.leakyRelu(0.1)],
+    ['sign', (x: wg.Tensor) => x.sign()],
+    ['sigmoid', (x: wg.Tensor) => x.sigmoid()],
+    ['gelu', (x: wg.Tensor) => x.gelu()],
+    ['max over rows', (x: wg.Tensor) => x.max(1)],
+    ['sum over rows', (x: wg.Tensor) => x.sum(1)],
+    ['softmax', (x: wg.Tensor) => x.softmax()],
+  ] as const) {
+    it(`${name} keeps NaN where the reference has it`, async () => {
+      await conform(() => fn(withNaN()));
+    });
+  }
+});
