@@ -68,8 +68,9 @@ export type ConvAlgorithm = 'implicitGemm' | 'im2colGemm';
 
 /**
  * im2col + matmul for ungrouped convs, the implicit kernel for grouped / depthwise ones.
- * Measured by `npm run bench:conv` (Chromium, SwiftShader; docs in bench/results/conv.json):
- * on the CIFAR shapes im2col + matmul is 10-60× faster than the implicit kernel in every pass.
+ * Measured by `npm run bench:conv` (Chromium, SwiftShader, bench/results/conv.json): on the two
+ * small CIFAR shapes im2col + matmul ran 0.18-0.52 GFLOP/s per pass, the implicit kernel
+ * 0.04-0.10 (2-10× slower in every pass); the 3×3·64 shape was not timed implicit (too slow).
  * Grouped convs stay implicit: the batched matmul cannot step the weight per group while
  * stepping the image per batch entry, and a depthwise group is a 1-row GEMM (no reuse to win).
  */
@@ -210,10 +211,12 @@ const fittedVariants = new Map<string, MatmulVariant>();
  * duplicate rows: 75% wasted work at m = 16, and on a software adapter every invocation costs
  * CPU time. There the workgroup is shaped to the product instead: 8 (or 4) rows per invocation,
  * as few invocation rows as cover m, and as few columns as cover n (up to 64 invocations).
- * Measured in bench:conv (Chromium, SwiftShader); larger products keep the tuner's choice.
+ * Measured in bench:conv (Chromium, SwiftShader): forward 0.30 → 0.42 GFLOP/s, weight gradient
+ * 0.18 → 0.50 on the first CIFAR layer; m > 32 keeps the tuner's choice.
  */
 function convMatmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs): void {
-  if (!dev.isSoftwareAdapter || args.m >= 64) return matmul(dev, a, b, out, args, chooseMatmulVariant(dev, args));
+  // m = 75 (an input gradient's cIn·kH·kW) measured faster on the default 8-row tiles
+  if (!dev.isSoftwareAdapter || args.m > 32) return matmul(dev, a, b, out, args, chooseMatmulVariant(dev, args));
   const rows = args.m % 8 === 0 ? 8 : 4;
   const wgy = Math.min(8, Math.ceil(args.m / rows));
   const wgx = Math.max(1, Math.min(Math.floor(64 / wgy), Math.ceil(args.n / 8)));
