@@ -25,7 +25,7 @@ const options: ConvBenchOptions = {
   ],
   // the implicit kernel runs ~0.01-0.04 GFLOP/s: only the two small CIFAR shapes fit the budget
   implicitShapes: flag('no-implicit') ? [] : ['64×3×32×32 → 16 5×5 pad 2', '64×16×16×16 → 20 5×5 pad 2'],
-  trainSteps: numberArg('train-steps', 2),
+  trainSteps: numberArg('train-steps', 1),
   trainBefore: flag('before'),
 };
 

@@ -3,6 +3,8 @@
 // → fc10) on fixed random images, for webgrad and for TensorFlow.js with the same layers.
 // Each step ends with the loss read back, which is what forces completion on either side.
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core alone registers no gradients; the training step needs conv/pool/matmul/softmax ones
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as wg from '../../src/index.js';
 
 export interface TrainStep {
