@@ -18,4 +18,5 @@ export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
 export * as data from './data/index.js';
+export * as classic from './classic/index.js';
 export { functional };
