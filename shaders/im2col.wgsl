@@ -12,7 +12,8 @@
 //   sum of per-image partial products (and across batch chunks), in a fixed order.
 //
 // Bindings are the same for every entry: one read-only source, one read_write destination.
-// One element per invocation; workgroups are linear, folded to 2-D by the host.
+// im2col: one invocation per output row segment (outW elements); col2im / sum_images: one
+// element per invocation. Workgroups are linear, folded to 2-D by the host.
 
 struct U {
   images: u32, n0: u32, c: u32, h: u32,
@@ -31,24 +32,33 @@ fn linearIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
   return (wid.y * nwg.x + wid.x) * WG + lid.x;
 }
 
+// one invocation per output row (n, (c, kh, kw), oh): its outW columns share the index math
+// (SwiftShader pays per invocation); `total` counts these rows
 @compute @workgroup_size(WG)
 fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let i = linearIndex(wid, nwg, lid);
   if (i >= u.total) { return; }
-  let outHW = u.outH * u.outW;
   let kHW = u.kH * u.kW;
-  let p = i % outHW;
-  let row = (i / outHW) % (u.c * kHW);
-  let n = i / (outHW * u.c * kHW);
+  let oh = i % u.outH;
+  let row = (i / u.outH) % (u.c * kHW);
+  let n = i / (u.outH * u.c * kHW);
   let c = row / kHW;
   let kh = (row % kHW) / u.kW;
   let kw = row % u.kW;
+  let dst = i * u.outW;
   // signed: a tap left of / above the input is negative, hence out of range
-  let ih = i32((p / u.outW) * u.strideH + kh * u.dilH) - i32(u.padH);
-  let iw = i32((p % u.outW) * u.strideW + kw * u.dilW) - i32(u.padW);
-  let inside = ih >= 0 && ih < i32(u.h) && iw >= 0 && iw < i32(u.w);
-  let src = (((u.n0 + n) * u.c + c) * u.h + u32(max(ih, 0))) * u.w + u32(max(iw, 0));
-  DST[i] = select(0.0, SRC[select(0u, src, inside)], inside);
+  let ih = i32(oh * u.strideH + kh * u.dilH) - i32(u.padH);
+  if (ih < 0 || ih >= i32(u.h)) {
+    for (var ow = 0u; ow < u.outW; ow++) { DST[dst + ow] = 0.0; }
+    return;
+  }
+  let srcRow = (((u.n0 + n) * u.c + c) * u.h + u32(ih)) * u.w;
+  var iw = i32(kw * u.dilW) - i32(u.padW);
+  for (var ow = 0u; ow < u.outW; ow++) {
+    let inside = iw >= 0 && iw < i32(u.w);
+    DST[dst + ow] = select(0.0, SRC[srcRow + u32(select(0, iw, inside))], inside);
+    iw += i32(u.strideW);
+  }
 }
 
 @compute @workgroup_size(WG)

@@ -34,7 +34,8 @@ function uniforms(a: Conv2dArgs, images: number, n0: number, total: number): Uni
 
 /** cols [images, cIn·kH·kW, outH·outW] from images n0 .. n0+images of x [n, cIn, h, w] */
 export function im2col(dev: WebGPUDevice, x: Storage, cols: Storage, a: Conv2dArgs, n0 = 0, images = a.n): void {
-  const total = images * columnsPerImage(a);
+  // one invocation per column-block row segment (image, (c, kh, kw), oh): outW elements each
+  const total = images * columnRows(a) * a.outH;
   dev.dispatch({
     shader: 'im2col', entry: 'im2col', label: 'im2col', constants: {},
     uniforms: uniforms(a, images, n0, total),
