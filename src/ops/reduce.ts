@@ -29,6 +29,29 @@ export const reduceRules: OpRules<'reduce'> = {
         be.reduce(op, x.storage, outer, r, inner, out);
         return;
       }
+      // sum / max / min over several contiguous runs of axes (conv's bias gradient: [0, 2, 3]):
+      // reduce the runs last to first, each in place of a copy (a strided copy is a slow
+      // per-element gather on a software adapter; the first reduction shrinks the data)
+      if ((op === 'sum' || op === 'max' || op === 'min') && axes.length > 0) {
+        let shape = [...x.shape];
+        let src = x.storage;
+        let rest = [...axes];
+        while (rest.length > 0) {
+          let start = rest.length - 1;
+          while (start > 0 && rest[start - 1] === rest[start] - 1) start--;
+          const run = rest.slice(start);
+          rest = rest.slice(0, start);
+          const outer = shape.slice(0, run[0]).reduce((a, b) => a * b, 1);
+          const r = run.reduce((a, ax) => a * shape[ax], 1);
+          const inner = shape.slice(run[run.length - 1] + 1).reduce((a, b) => a * b, 1);
+          const dst = rest.length === 0 ? out : be.alloc(outer * inner, x.dtype);
+          be.reduce(op, src, outer, r, inner, dst);
+          if (src !== x.storage) be.free(src);
+          src = dst;
+          shape = shape.filter((_, i) => !run.includes(i));
+        }
+        return;
+      }
       // move the reduced axes last (one strided copy), then reduce [outer, r, 1]
       const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
       const order = [...kept, ...axes];
