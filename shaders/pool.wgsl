@@ -94,14 +94,15 @@ fn pool_gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 #else
 @compute @workgroup_size(WG)
 fn pool_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  // one invocation per input row (plane, ih): its w pixels share the index math; total = rows
   let e = flatIndex(wid, nwg, lid);
   if (e >= u.total) { return; }
-  let plane = e / (u.h * u.w);
-  let ih = (e / u.w) % u.h;
-  let iw = e % u.w;
+  let plane = e / u.h;
+  let ih = e % u.h;
   let rh = coveringOutputs(ih, u.h, u.outH, u.kH, u.sH, u.pH);
-  let rw = coveringOutputs(iw, u.w, u.outW, u.kW, u.sW, u.pW);
   let outBase = plane * u.outH * u.outW;
+  for (var iw = 0u; iw < u.w; iw++) {
+  let rw = coveringOutputs(iw, u.w, u.outW, u.kW, u.sW, u.pW);
   var acc = 0.0;
   for (var oh = max(rh.x, 0); oh <= rh.y; oh++) {
     for (var ow = max(rw.x, 0); ow <= rw.y; ow++) {
@@ -118,7 +119,8 @@ fn pool_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 #endif
     }
   }
-  OUT[e] = acc;
+  OUT[e * u.w + iw] = acc;
+  }
 }
 
 #if MAX_BACKWARD

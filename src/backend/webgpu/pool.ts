@@ -14,7 +14,8 @@ const ENTRY: Record<PoolKernel, [entry: string, define: string | null]> = {
 };
 
 function run(dev: WebGPUDevice, kernel: PoolKernel, a: Pool2dArgs, inputs: GpuStorage[], out: GpuStorage): void {
-  const total = out.size;
+  // the backward kernels run one invocation per input row (w pixels each)
+  const total = kernel === 'maxBackward' || kernel === 'avgBackward' ? out.size / a.w : out.size;
   if (total === 0) return;
   const [entry, define] = ENTRY[kernel];
   dev.dispatch({
