@@ -63,12 +63,14 @@ fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 { return (wi
 #if ARGMAX
 @compute @workgroup_size(WG)
 fn max_pool_argmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let o = flatIndex(wid, nwg, lid);
-  if (o >= u.total) { return; }
-  let perPlane = u.outH * u.outW;
-  let base = (o / perPlane) * u.h * u.w;
-  let wh = window((o % perPlane) / u.outW, u.h, u.outH, u.kH, u.sH, u.pH);
-  let ww = window(o % u.outW, u.w, u.outW, u.kW, u.sW, u.pW);
+  // one invocation per output row (plane, oh): its outW windows share the index math; total = rows
+  let r = flatIndex(wid, nwg, lid);
+  if (r >= u.total) { return; }
+  let base = (r / u.outH) * u.h * u.w;
+  let wh = window(r % u.outH, u.h, u.outH, u.kH, u.sH, u.pH);
+  for (var ow = 0u; ow < u.outW; ow++) {
+  let o = r * u.outW + ow;
+  let ww = window(ow, u.w, u.outW, u.kW, u.sW, u.pW);
   var best = -1;
   var bestV = 0.0;
   for (var ih = wh.x; ih < wh.y; ih++) {
@@ -80,16 +82,21 @@ fn max_pool_argmax(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroup
     }
   }
   IDX[o] = best;
+  }
 }
 #elif GATHER
 @compute @workgroup_size(WG)
 fn pool_gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let o = flatIndex(wid, nwg, lid);
-  if (o >= u.total) { return; }
-  let i = IDX[o];
+  // one invocation per output row (plane, oh); total = rows
+  let r = flatIndex(wid, nwg, lid);
+  if (r >= u.total) { return; }
   var nanBits = 0x7fc00000u; // a var: a constant NaN is a shader-creation error
   let nan = bitcast<f32>(nanBits);
-  OUT[o] = select(nan, X[(o / (u.outH * u.outW)) * u.h * u.w + u32(max(i, 0))], i >= 0);
+  let base = (r / u.outH) * u.h * u.w;
+  for (var o = r * u.outW; o < (r + 1u) * u.outW; o++) {
+    let i = IDX[o];
+    OUT[o] = select(nan, X[base + u32(max(i, 0))], i >= 0);
+  }
 }
 #else
 @compute @workgroup_size(WG)

@@ -14,8 +14,10 @@ const ENTRY: Record<PoolKernel, [entry: string, define: string | null]> = {
 };
 
 function run(dev: WebGPUDevice, kernel: PoolKernel, a: Pool2dArgs, inputs: GpuStorage[], out: GpuStorage): void {
-  // the backward kernels run one invocation per input row (w pixels each)
-  const total = kernel === 'maxBackward' || kernel === 'avgBackward' ? out.size / a.w : out.size;
+  // one invocation per row: of the input (w pixels) for the backward kernels, of the output
+  // (outW windows) for argmax / gather
+  const total = kernel === 'maxBackward' || kernel === 'avgBackward' ? out.size / a.w
+    : kernel === 'argmax' || kernel === 'gather' ? out.size / a.outW : out.size;
   if (total === 0) return;
   const [entry, define] = ENTRY[kernel];
   dev.dispatch({
