@@ -5,6 +5,7 @@
 // serves it, prints the table, saves bench/results/conv.json.
 // Options: --no-implicit (skip the implicit-GEMM timings)  --train-steps=N (0: skip training)
 //          --before (also time the training step with the implicit GEMM forced: slow)
+//          --train-only (skip the per-shape passes: only the two libraries' training steps)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
@@ -18,7 +19,7 @@ const numberArg = (name: string, fallback: number): number => {
 };
 
 const options: ConvBenchOptions = {
-  shapes: [
+  shapes: flag('train-only') ? [] : [
     { name: '64×3×32×32 → 16 5×5 pad 2', x: [64, 3, 32, 32], filters: 16, kernel: 5, pad: 2 },
     { name: '64×16×16×16 → 20 5×5 pad 2', x: [64, 16, 16, 16], filters: 20, kernel: 5, pad: 2 },
     { name: '128×64×32×32 → 64 3×3 pad 1', x: [128, 64, 32, 32], filters: 64, kernel: 3, pad: 1 },
