@@ -74,6 +74,22 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let n = i / (hw * u.c);
   let colBase = (n * u.c + c) * kHW * outHW;
   var acc = 0.0;
+#if UNIT_STRIDE
+  // stride 1, dilation 1: the taps landing on (ih, iw) are a rectangle of (kh, kw), with
+  // oh = ih + padH − kh, ow = iw + padW − kw; no divisibility tests (the same sum, same order)
+  let th = i32(ih + u.padH);
+  let tw = i32(iw + u.padW);
+  let khLo = u32(max(th - i32(u.outH) + 1, 0));
+  let khHi = u32(min(th + 1, i32(u.kH)));
+  let kwLo = u32(max(tw - i32(u.outW) + 1, 0));
+  let kwHi = u32(min(tw + 1, i32(u.kW)));
+  for (var kh = khLo; kh < khHi; kh++) {
+    let rowBase = colBase + kh * u.kW * outHW + (u32(th) - kh) * u.outW + u32(tw);
+    for (var kw = kwLo; kw < kwHi; kw++) {
+      acc += SRC[rowBase + kw * outHW - kw];
+    }
+  }
+#else
   for (var kh = 0u; kh < u.kH; kh++) {
     let th = i32(ih + u.padH) - i32(kh * u.dilH);
     if (th < 0 || u32(th) % u.strideH != 0u) { continue; }
@@ -87,6 +103,7 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
       acc += SRC[colBase + (kh * u.kW + kw) * outHW + oh * u.outW + ow];
     }
   }
+#endif
   DST[u.n0 * u.c * hw + i] = acc;
 }
 

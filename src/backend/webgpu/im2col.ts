@@ -48,6 +48,7 @@ export function col2im(dev: WebGPUDevice, cols: Storage, dx: Storage, a: Conv2dA
   const total = images * a.cIn * a.h * a.w;
   dev.dispatch({
     shader: 'im2col', entry: 'col2im', label: 'col2im', constants: {},
+    defines: { UNIT_STRIDE: a.strideH === 1 && a.strideW === 1 && a.dilationH === 1 && a.dilationW === 1 },
     uniforms: uniforms(a, images, n0, total),
     inputs: [gpuStorage(cols)], outputs: [gpuStorage(dx)], workgroups: Math.ceil(total / WG),
   });
