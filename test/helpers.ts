@@ -57,18 +57,21 @@ export function useDevice(name: DeviceName): { backend: () => Backend } {
   return { backend: () => be! };
 }
 
-/** Runs fn on the float64 CPU reference backend and returns its result as plain numbers. */
-export async function reference(fn: () => Tensor): Promise<Float64Array> {
+/** Runs fn with a fresh backend active, then destroys it and restores the previous one. */
+export async function withTemporaryBackend<T>(be: Backend, fn: () => Promise<T>): Promise<T> {
   const prev = hasBackend() ? getBackend() : null;
-  const be = createCpuBackend({ float64: true });
   setBackend(be);
   try {
-    const t = fn();
-    return Float64Array.from(await t.data());
+    return await fn();
   } finally {
     be.destroy();
     setBackend(prev);
   }
+}
+
+/** Runs fn on the float64 CPU reference backend and returns its result as plain numbers. */
+export function reference(fn: () => Tensor): Promise<Float64Array> {
+  return withTemporaryBackend(createCpuBackend({ float64: true }), async () => Float64Array.from(await fn().data()));
 }
 
 /** Runs fn on the reference and on the active backend with the same inputs; compares. */

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { gradcheck } from '../src/autograd/gradcheck.js';
 import { tensor } from '../src/creation.js';
 import { Random } from '../src/random.js';
-import { getBackend, hasBackend, setBackend, tidy } from '../src/runtime.js';
+import { tidy } from '../src/runtime.js';
 import type { Tensor } from '../src/tensor.js';
 import { createCpuBackend } from '../src/backend/cpu/index.js';
-import { devices, ELEMENTWISE, expectClose, type Tolerance, useDevice } from './helpers.js';
+import { devices, ELEMENTWISE, expectClose, type Tolerance, useDevice, withTemporaryBackend } from './helpers.js';
 
 export interface InputSpec {
   shape: number[];
@@ -66,17 +66,6 @@ async function evaluate(c: OpCase, data: (Float32Array | Int32Array)[], withGrad
   return (await Promise.all(results)).map((r) => Float64Array.from(r));
 }
 
-async function onReference<T>(fn: () => Promise<T>): Promise<T> {
-  const prev = hasBackend() ? getBackend() : null;
-  const be = createCpuBackend({ float64: true });
-  setBackend(be);
-  try {
-    return await fn();
-  } finally {
-    be.destroy();
-    setBackend(prev);
-  }
-}
 
 export function opSuite(family: string, cases: OpCase[]): void {
   describe.each(devices)(`${family} on %s`, (device) => {
@@ -86,9 +75,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
         const s = seed++;
         const data = c.inputs.map((spec, i) => makeData(spec, new Random(s * 31 + i)));
         const withGrad = !c.noGrad;
-        const prev = getBackend();
-        const want = await onReference(() => evaluate(c, data, withGrad));
-        setBackend(prev);
+        const want = await withTemporaryBackend(createCpuBackend({ float64: true }), () => evaluate(c, data, withGrad));
         const got = await evaluate(c, data, withGrad);
         const tol = c.tol ?? ELEMENTWISE;
         got.forEach((g, i) => {

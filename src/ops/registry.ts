@@ -5,6 +5,7 @@
 import type {
   Backend, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
 } from '../backend/types.js';
+import { contiguousStrides } from '../backend/types.js';
 import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
 import { Tensor } from '../tensor.js';
 
@@ -122,15 +123,8 @@ export function view(t: Tensor): StridedView {
   return { shape: t.shape, strides: contiguous(t.shape), offset: 0 };
 }
 
-export function contiguous(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
+/** row-major strides of a contiguous tensor */
+export const contiguous = contiguousStrides;
 
 /** A view of t broadcast (NumPy rules) to outShape: missing and size-1 axes get stride 0. */
 export function broadcastView(t: Tensor, outShape: readonly number[]): StridedView {

@@ -10,15 +10,8 @@ import { chooseMatmulVariant, matmul, matmulShapeClass, matmulVariants } from '.
 import {
   configureMatmulTuning, getMatmulTuning, MatmulTuner, setMatmulTuning, setMatmulVariant, timeVariant, tuneMatmul, tunerFor,
 } from '../../src/backend/webgpu/matmul-tuner.js';
+import { getGpu } from '../helpers.js';
 
-async function getGpu(): Promise<GPU> {
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  const mod = 'webgpu';
-  const { create, globals } = (await import(/* @vite-ignore */ mod)) as { create: (o: string[]) => GPU; globals: object };
-  Object.assign(globalThis, globals);
-  return create([]);
-}
 
 function random(n: number, seed: number): Float32Array {
   let s = seed >>> 0;

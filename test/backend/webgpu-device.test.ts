@@ -9,15 +9,8 @@ import { createWebGPUBackend, type WebGPUBackend } from '../../src/backend/webgp
 import { defineNames, preprocess } from '../../src/backend/webgpu/preprocess.js';
 import { shaders } from '../../src/backend/webgpu/shaders.generated.js';
 import { BINARY_OPS, UNARY_OPS } from '../../src/backend/webgpu/elementwise.js';
+import { getGpu } from '../helpers.js';
 
-async function getGpu(): Promise<GPU> {
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  const mod = 'webgpu';
-  const { create, globals } = (await import(/* @vite-ignore */ mod)) as { create: (o: string[]) => GPU; globals: object };
-  Object.assign(globalThis, globals);
-  return create([]);
-}
 
 const SIZES = [1, 7, 33, 129, 257];
 

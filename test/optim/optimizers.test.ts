@@ -7,7 +7,7 @@ import { Adam, AdamW, type Optimizer, RMSprop, SGD } from '../../src/optim/index
 import { Random } from '../../src/random.js';
 import { getBackend, setBackend } from '../../src/runtime.js';
 import type { Tensor } from '../../src/tensor.js';
-import { devices, expectClose, useDevice } from '../helpers.js';
+import { devices, expectClose, useDevice, withTemporaryBackend } from '../helpers.js';
 import { type RefOptions, type RefRule, referenceSteps } from './reference.js';
 
 interface Case {
@@ -69,17 +69,6 @@ async function run(c: Case, p0: Float32Array, grads: Float32Array[]): Promise<Fl
   return Float32Array.from(out);
 }
 
-async function onCpu<T>(fn: () => Promise<T>): Promise<T> {
-  const prev = getBackend();
-  const be = createCpuBackend();
-  setBackend(be);
-  try {
-    return await fn();
-  } finally {
-    be.destroy();
-    setBackend(prev);
-  }
-}
 
 describe.each(devices)('optimizers on %s', (device) => {
   useDevice(device);
@@ -97,7 +86,7 @@ describe.each(devices)('optimizers on %s', (device) => {
     it('matches the CPU backend over 100 steps', async () => {
       const p0 = new Random(3).uniform(SIZE, -1, 1);
       const grads = gradients(100, 4);
-      const want = await onCpu(() => run(c, p0, grads));
+      const want = await withTemporaryBackend(createCpuBackend(), () => run(c, p0, grads));
       // atol 1e-5 against parameters of size ~1: float32 rounding differences (WGSL's sqrt and
       // division are not correctly rounded) accumulate over the steps near zero crossings
       expectClose(await run(c, p0, grads), want, { rtol: 1e-5, atol: 1e-5 });
