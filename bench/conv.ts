@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
+import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { ConvBenchOptions, ConvBenchResult, ConvBenchRow } from './pages/conv-page.js';
 
@@ -41,9 +42,7 @@ function table(rows: ConvBenchRow[]): string {
     ms(r.seconds.tfjs), gf(r, r.seconds.tfjs), ratio(r.seconds.webgrad, r.seconds.tfjs), ratio(r.seconds.webgrad, r.seconds.implicitGemm),
     r.maxRelDiffVsTfjs.toExponential(0),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
+  return renderTable(header, lines, 2);
 }
 
 const started = Date.now();

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
+import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { MatmulBenchOptions, MatmulBenchResult, MatmulBenchRow } from './pages/matmul-page.js';
 
@@ -30,9 +31,7 @@ function table(rows: MatmulBenchRow[], variantNames: string[]): string {
     fmt(r.cpuGflops, 3), fmt(r.tfjsGflops),
     r.tunedGflops !== null && r.tfjsGflops ? `${(r.tunedGflops / r.tfjsGflops).toFixed(1)}x` : '-',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const render = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
-  return [render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
+  return renderTable(header, lines);
 }
 
 const started = Date.now();

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
+import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { OptimBenchOptions, OptimBenchResult } from './pages/optim-page.js';
 
@@ -26,11 +27,9 @@ const lines = run.result.rows.map((r) => [
   r.optimizer, r.webgradMs.toFixed(1), String(r.webgradDispatchesPerStep), r.tfjsMs.toFixed(1), String(r.tfjsKernelsPerStep),
   `${(r.tfjsMs / r.webgradMs).toFixed(1)}x`, r.maxRelDiff.toExponential(1),
 ]);
-const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-const render = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 console.log(`\n${run.browserVersion}; adapter ${run.adapter.vendor} / ${run.adapter.architecture} (webgrad: ${run.result.webgradAdapter})`);
 console.log(`${(run.result.parameters / 1e6).toFixed(2)}M parameters; speed-up = tfjs ms / webgrad ms\n`);
-console.log([render(header), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n'));
+console.log(renderTable(header, lines));
 const outDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'optim.json');
