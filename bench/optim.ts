@@ -22,9 +22,9 @@ const run = await runPage<OptimBenchResult>({
   args: options,
   prebundle: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'],
 });
-const header = ['optimizer', 'webgrad ms', 'dispatches', 'tfjs-webgpu ms', 'tfjs kernels', 'speed-up', 'max rel diff'];
+const header = ['optimizer', 'webgrad ms', 'dispatches', 'buffer copies', 'tfjs-webgpu ms', 'tfjs kernels', 'speed-up', 'max rel diff'];
 const lines = run.result.rows.map((r) => [
-  r.optimizer, r.webgradMs.toFixed(1), String(r.webgradDispatchesPerStep), r.tfjsMs.toFixed(1), String(r.tfjsKernelsPerStep),
+  r.optimizer, r.webgradMs.toFixed(1), String(r.webgradDispatchesPerStep), String(r.webgradCopiesPerStep), r.tfjsMs.toFixed(1), String(r.tfjsKernelsPerStep),
   `${(r.tfjsMs / r.webgradMs).toFixed(1)}x`, r.maxRelDiff.toExponential(1),
 ]);
 console.log(`\n${run.browserVersion}; adapter ${run.adapter.vendor} / ${run.adapter.architecture} (webgrad: ${run.result.webgradAdapter})`);

@@ -17,6 +17,8 @@ export interface OptimBenchRow {
   webgradMs: number;
   tfjsMs: number;
   webgradDispatchesPerStep: number;
+  /** buffer copies per step (each gradient into the optimizer's flat gradient arena): not kernels */
+  webgradCopiesPerStep: number;
   tfjsKernelsPerStep: number;
   /** max |webgrad − tfjs| / max |tfjs| over the parameters after the timed steps (same math?) */
   maxRelDiff: number;
@@ -72,6 +74,7 @@ async function runOptimBench(opts: OptimBenchOptions, progress: (line: string) =
     wg.resetStats();
     await webgradStep();
     const webgradDispatches = wg.stats().dispatches;
+    const webgradCopies = wg.stats().copies;
     const webgradSeconds = await timeMedian(webgradStep, 1, opts.iterations);
 
     // tfjs: the same, through applyGradients
@@ -110,6 +113,7 @@ async function runOptimBench(opts: OptimBenchOptions, progress: (line: string) =
       webgradMs: webgradSeconds * 1000,
       tfjsMs: tfjsSeconds * 1000,
       webgradDispatchesPerStep: webgradDispatches,
+      webgradCopiesPerStep: webgradCopies,
       tfjsKernelsPerStep: tfjsKernels,
       maxRelDiff,
     });

@@ -219,6 +219,16 @@ export interface BackendBase {
   read(s: Storage): Promise<TypedArray>;
   /** return the storage's memory (to the pool); idempotent per storage */
   free(s: Storage): void;
+  /**
+   * A storage aliasing `size` elements of `base` from element `offset` (a multiple of
+   * `viewAlignment`): writes through either are seen by both. The memory stays until the
+   * base and all its views are freed. Used for the optimizers' flat parameter arenas.
+   */
+  view(base: Storage, offset: number, size: number): Storage;
+  /** the element alignment of view offsets (64 on WebGPU: 256-byte binding offsets) */
+  readonly viewAlignment: number;
+  /** copies all of src into dst (same size and dtype), in stream order; a buffer copy, not a kernel */
+  copy(src: Storage, dst: Storage): void;
   /** submit recorded work; resolves when the GPU queue accepted it (no-op on CPU) */
   flush(): Promise<void>;
   /** counters since creation (or the last resetStats) and the pool's live/peak bytes */
@@ -233,6 +243,8 @@ export interface BackendBase {
 
 export interface BackendStats {
   dispatches: number;
+  /** storage-to-storage buffer copies (`copy`, e.g. gradients into an optimizer's arena); not kernels */
+  copies: number;
   submits: number;
   readbacks: number;
   uploads: number;

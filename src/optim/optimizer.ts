@@ -1,11 +1,12 @@
 // The Optimizer base: parameter groups, per-parameter state tensors, zeroGrad, and a
 // PyTorch-shaped stateDict. Subclasses only say which state a parameter needs and which
-// hyper-parameters its step uses; the update itself is one fused backend kernel per
-// parameter tensor (`optimizerStep`), run in place, with no readback.
+// hyper-parameters its step uses; the update itself is one fused backend kernel
+// (`optimizerStep`) per parameter group, run in place over flat arenas (flat-arena.ts) that
+// hold the group's parameters, gradients and state, with no readback.
 import type { OptimizerStepArgs } from '../backend/types.js';
-import { zeros } from '../creation.js';
-import { getBackend, noGrad } from '../runtime.js';
+import { getBackend } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
+import { FlatArena } from './flat-arena.js';
 
 /** Hyper-parameters shared by every optimizer; subclasses extend it. */
 export interface GroupOptions {
@@ -98,35 +99,94 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     return this.stateSlots(group).filter((n): n is string => n !== null);
   }
 
-  /** Updates every parameter that has a gradient; parameters without one are skipped. */
+  /**
+   * Updates every parameter that has a gradient; parameters without one are skipped. A group
+   * whose parameters all have gradients and share a step count is one kernel dispatch over
+   * its flat arenas (after one buffer copy per gradient into the gradient arena); otherwise
+   * each parameter with a gradient is updated by a dispatch over its own slot.
+   */
   step(): void {
     const be = getBackend();
     for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        const g = p.grad;
-        if (!g) continue;
+      const params = group.params;
+      if (!params.some((p) => p.grad)) continue;
+      for (const p of params) {
         p.assertUsable('optimizer.step', be);
-        g.assertUsable('optimizer.step', be);
-        const { state: st, created } = this.stateOf(p, group);
+        p.grad?.assertUsable('optimizer.step', be);
+      }
+      const arenas = this.arenasOf(group);
+      const names = this.stateSlots(group);
+      const stepped: { index: number; step: number; created: Set<string> }[] = [];
+      params.forEach((p, i) => {
+        // a parameter whose storage was replaced (a model's loadStateDict assigns new storage)
+        // moves back into its slot: the arena is what the kernel updates
+        if (!arenas.params.holds(i, p)) {
+          arenas.params.fill(i, p);
+          p.assign(arenas.params.slots[i]);
+        }
+        if (!p.grad) return;
+        arenas.grads.fill(i, p.grad);
+        const { state: st, created } = this.stateOf(p, i, group);
         st.step++;
-        const slots = this.stateSlots(group).map((name) => (name ? st.tensors[name].storage : null));
-        be.optimizerStep(this.stepArgs(group, st.step, created), p.storage, g.storage, slots);
+        stepped.push({ index: i, step: st.step, created });
+      });
+      const first = stepped[0];
+      const uniform = stepped.length === params.length
+        && stepped.every((s) => s.step === first.step && sameSet(s.created, first.created));
+      if (uniform) {
+        const state = names.map((name) => (name ? this.stateArena(group, name).base.storage : null));
+        be.optimizerStep(this.stepArgs(group, first.step, first.created), arenas.params.base.storage, arenas.grads.base.storage, state);
+      } else {
+        for (const { index, step, created } of stepped) {
+          const state = names.map((name) => (name ? this.stateArena(group, name).padded[index] : null));
+          be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state);
+        }
       }
     }
   }
 
-  private stateOf(p: Tensor, group: ParamGroup<O>): { state: ParamState; created: Set<string> } {
+  private readonly arenas = new Map<ParamGroup<O>, { params: FlatArena; grads: FlatArena; state: Map<string, FlatArena> }>();
+
+  /** the group's parameter and gradient arenas, made on its first step */
+  private arenasOf(group: ParamGroup<O>): { params: FlatArena; grads: FlatArena; state: Map<string, FlatArena> } {
+    let a = this.arenas.get(group);
+    if (!a) {
+      const shapes = group.params.map((p) => p.shape);
+      a = { params: new FlatArena(shapes), grads: new FlatArena(shapes), state: new Map() };
+      this.arenas.set(group, a);
+    }
+    return a;
+  }
+
+  /** the arena of one named state (e.g. expAvg) of a group, zeros when made */
+  private stateArena(group: ParamGroup<O>, name: string): FlatArena {
+    const a = this.arenasOf(group);
+    let arena = a.state.get(name);
+    if (!arena) {
+      arena = new FlatArena(group.params.map((p) => p.shape));
+      a.state.set(name, arena);
+    }
+    return arena;
+  }
+
+  /**
+   * The state of parameter `index` of `group`; state tensors are slots of the group's state
+   * arenas, zeroed when (re)created. `created` names those made for this step.
+   */
+  private stateOf(p: Tensor, index: number, group: ParamGroup<O>): { state: ParamState; created: Set<string> } {
     let st = this.state.get(p);
     if (!st) {
       st = { step: 0, tensors: {} };
       this.state.set(p, st);
     }
-    // also fills slots an option switched on later (e.g. amsgrad after loadStateDict);
-    // kept: optimizer state lives across steps, outside any tidy scope of the caller
+    // also fills slots an option switched on later (e.g. amsgrad after loadStateDict)
     const created = new Set<string>();
     for (const name of this.stateNames(group)) {
       if (st.tensors[name]) continue;
-      st.tensors[name] = zeros(p.shape).keep();
+      const arena = this.stateArena(group, name);
+      // a slot used before holds a dropped state's values (arenas start as zeros)
+      if (arena.claim(index)) getBackend().fill(arena.slots[index].storage, 0);
+      st.tensors[name] = arena.slots[index];
       created.add(name);
     }
     return { state: st, created };
@@ -188,19 +248,31 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     }
     // checked: now apply
     dict.paramGroups.forEach(({ params: _indices, ...options }, i) => Object.assign(this.paramGroups[i], options));
-    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
-    this.state.clear();
+    this.state.clear(); // the state tensors are arena slots: overwritten below or re-zeroed when next used
     for (const [key, st] of Object.entries(dict.state)) {
+      const p = params[Number(key)];
+      const group = this.paramGroups.find((g) => g.params.includes(p))!;
+      const index = group.params.indexOf(p);
       const tensors: Record<string, Tensor> = {};
-      // a copy: the kernel updates state in place and must not write into the caller's tensors
-      for (const [name, t] of Object.entries(st.tensors)) tensors[name] = noGrad(() => t.mul(1)).keep();
-      this.state.set(params[Number(key)], { step: st.step, tensors });
+      // copied into the arena: the kernel updates state in place and must not write into the caller's tensors
+      for (const [name, t] of Object.entries(st.tensors)) {
+        const arena = this.stateArena(group, name);
+        arena.fill(index, t);
+        arena.claim(index);
+        tensors[name] = arena.slots[index];
+      }
+      this.state.set(p, { step: st.step, tensors });
     }
   }
 
-  /** Frees the state tensors (the parameters belong to the model). */
+  /** Frees the state and the arenas (parameters that live in the arena keep their memory). */
   dispose(): void {
-    for (const st of this.state.values()) for (const t of Object.values(st.tensors)) t.dispose();
+    for (const a of this.arenas.values()) {
+      a.params.dispose();
+      a.grads.dispose();
+      for (const s of a.state.values()) s.dispose();
+    }
+    this.arenas.clear();
     this.state.clear();
   }
 }
@@ -210,3 +282,7 @@ export const NO_ARGS: Omit<OptimizerStepArgs, 'rule'> = {
   lr: 0, weightDecay: 0, decoupledWeightDecay: false, momentum: 0, dampening: 0, nesterov: false, firstStep: false,
   alpha: 0, eps: 0, centered: false, beta1: 0, beta2: 0, amsgrad: false, biasCorrection1: 1, biasCorrection2: 1,
 };
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}

@@ -48,12 +48,36 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       const c = s as CpuStorage;
       if (c.freed) return;
       c.freed = true;
-      counters.untrack(c.data.byteLength);
+      const owner = c.base ?? c;
+      if (--owner.refs === 0) counters.untrack(owner.data.byteLength);
+    },
+    view(base: Storage, offset: number, size: number): Storage {
+      const data = cpuData(base);
+      if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(size) || size < 0 || offset + size > data.length)
+        throw new Error(`webgrad: view of elements [${offset}, ${offset + size}) is outside a storage of ${data.length}`);
+      // the GPU's rule, so code that works here works there
+      if (offset % 64 !== 0) throw new Error(`webgrad: a view must start at a multiple of 64 elements, got element ${offset}`);
+      // a subarray shares the memory (and keeps it alive after the base is freed, as on the GPU)
+      const v = new CpuStorage(data.subarray(offset, offset + size), base.dtype);
+      const b = base as CpuStorage;
+      v.base = b.base ?? b;
+      v.base.refs++;
+      return v;
+    },
+    // the GPU's alignment, so arena layouts (and their padding) are the same on both backends
+    viewAlignment: 64,
+    copy(src: Storage, dst: Storage): void {
+      const a = cpuData(src);
+      const b = cpuData(dst);
+      if (a.length !== b.length || src.dtype !== dst.dtype)
+        throw new Error(`webgrad: copy of a ${src.dtype} storage of ${a.length} into a ${dst.dtype} storage of ${b.length}`);
+      b.set(a);
+      counters.copies++;
     },
     async flush(): Promise<void> {},
     stats() {
       return {
-        dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0,
+        dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0, copies: counters.copies,
         readbacks: counters.readbacks, uploads: counters.uploads,
         liveBytes: counters.liveBytes, peakBytes: counters.peakBytes, liveStorages: counters.liveStorages,
       };
@@ -61,6 +85,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     resetStats() {
       counters.readbacks = 0;
       counters.uploads = 0;
+      counters.copies = 0;
       counters.peakBytes = counters.liveBytes;
     },
     destroy() {

@@ -4,6 +4,10 @@ import type { DType, Storage, TypedArray } from '../types.js';
 export class CpuStorage implements Storage {
   readonly backend = 'cpu' as const;
   freed = false;
+  /** for a view: the storage whose memory it shares (views are not counted in liveBytes) */
+  base: CpuStorage | null = null;
+  /** an owning storage: 1 + its live views; its bytes are released at 0, as on the GPU */
+  refs = 1;
   constructor(public data: TypedArray, readonly dtype: DType) {}
   get size(): number {
     return this.data.length;
@@ -58,6 +62,7 @@ export class CpuCounters {
   liveStorages = 0;
   uploads = 0;
   readbacks = 0;
+  copies = 0;
   track(bytes: number): void {
     this.liveBytes += bytes;
     this.liveStorages++;

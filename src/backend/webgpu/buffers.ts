@@ -2,9 +2,18 @@
 // classes, and the uniform block a launcher fills for one dispatch.
 import type { DType, Storage } from '../types.js';
 
-/** A WebGPU storage: a pooled GPU buffer holding `size` elements of `dtype`. */
+/**
+ * A WebGPU storage: `size` elements of `dtype` in a pooled GPU buffer, or a view: a range of
+ * another storage's buffer starting at `byteOffset` (flat optimizer arenas, see
+ * WebGPUDevice.view). An owning storage counts itself and its live views in `refs`; its
+ * buffer goes back to the pool when the owner and every view are freed.
+ */
 export class GpuStorage implements Storage {
   readonly backend = 'webgpu' as const;
+  /** for a view: the owning storage whose buffer it aliases */
+  base: GpuStorage | null = null;
+  byteOffset = 0;
+  refs = 1;
   constructor(
     public buffer: GPUBuffer | null,
     readonly dtype: DType,

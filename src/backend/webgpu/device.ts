@@ -41,9 +41,9 @@ export interface DispatchSpec {
 }
 
 type Command =
-  | { kind: 'dispatch'; key: string; spec: DispatchSpec; buffers: GPUBuffer[]; grid: [number, number, number] }
+  | { kind: 'dispatch'; key: string; spec: DispatchSpec; buffers: GPUBufferBinding[]; grid: [number, number, number] }
   | { kind: 'upload'; dst: GPUBuffer; data: TypedArray }
-  | { kind: 'copy'; src: GPUBuffer; dst: GPUBuffer; bytes: number };
+  | { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number };
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -63,7 +63,7 @@ export class WebGPUDevice {
 
   // buffer pool
   private pool = new Map<number, GPUBuffer[]>();
-  private counters = { dispatches: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
+  private counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
   private liveBytes = 0;
   private peakBytes = 0;
   private pooledBytes = 0;
@@ -171,13 +171,55 @@ export class WebGPUDevice {
     if (g.backend !== 'webgpu' || g.buffer === null) return;
     const buf = g.buffer;
     g.buffer = null;
-    this.liveBytes -= g.classBytes;
+    const owner = g.base ?? g;
+    if (--owner.refs > 0) return; // views (or the owner) still use the buffer
+    this.liveBytes -= owner.classBytes;
     this.liveStorages--;
     if (this.destroyed) return;
-    let list = this.pool.get(g.classBytes);
-    if (!list) this.pool.set(g.classBytes, (list = []));
+    let list = this.pool.get(owner.classBytes);
+    if (!list) this.pool.set(owner.classBytes, (list = []));
     list.push(buf);
-    this.pooledBytes += g.classBytes;
+    this.pooledBytes += owner.classBytes;
+  }
+
+  /**
+   * A storage aliasing `size` elements of `base` from element `offset` on: no copy, no new
+   * buffer. The offset must be a multiple of `viewAlignment` elements (WebGPU binds storage
+   * ranges only at minStorageBufferOffsetAlignment). The base's buffer lives until it and
+   * every view of it are freed.
+   */
+  view(base: Storage, offset: number, size: number): GpuStorage {
+    const b = gpuStorage(base);
+    const owner = b.base ?? b;
+    const byteOffset = b.byteOffset + offset * 4;
+    if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(size) || size < 0 || offset + size > b.size)
+      throw new Error(`webgrad: view of elements [${offset}, ${offset + size}) is outside a storage of ${b.size}`);
+    if (byteOffset % this.limits.minStorageBufferOffsetAlignment !== 0)
+      throw new Error(`webgrad: a view must start at a multiple of ${this.viewAlignment} elements (minStorageBufferOffsetAlignment ${this.limits.minStorageBufferOffsetAlignment} bytes), got element ${offset}`);
+    owner.refs++;
+    const v = new GpuStorage(owner.buffer, b.dtype, size, 0);
+    v.base = owner;
+    v.byteOffset = byteOffset;
+    return v;
+  }
+
+  /** the element alignment views need */
+  get viewAlignment(): number {
+    return this.limits.minStorageBufferOffsetAlignment / 4;
+  }
+
+  /** Copies all of src into dst (same size): a buffer copy command, no kernel dispatch. */
+  copy(src: Storage, dst: Storage): void {
+    const a = gpuStorage(src);
+    const b = gpuStorage(dst);
+    if (a.size !== b.size || a.dtype !== b.dtype)
+      throw new Error(`webgrad: copy of a ${a.dtype} storage of ${a.size} into a ${b.dtype} storage of ${b.size}`);
+    this.check();
+    if (a.size === 0) return;
+    this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: a.size * 4 });
+    this.counters.copies++;
+    this.touched.add(a.buffer!);
+    this.touched.add(b.buffer!);
   }
 
   /** destroys every pooled (free) buffer */
@@ -217,7 +259,7 @@ export class WebGPUDevice {
     const padded = Math.ceil(bytes / 4) * 4;
     const staging = this.device.createBuffer({ size: padded, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
-      this.record({ kind: 'copy', src: g.buffer!, dst: staging, bytes: padded });
+      this.record({ kind: 'copy', src: g.buffer!, srcOffset: g.byteOffset, dst: staging, dstOffset: 0, bytes: padded });
       this.touched.add(g.buffer!);
       await this.flush();
       this.check();
@@ -236,11 +278,12 @@ export class WebGPUDevice {
     this.check();
     const grid = this.grid(spec.workgroups);
     if (grid[0] * grid[1] * grid[2] === 0) return;
-    const buffers: GPUBuffer[] = [];
+    const buffers: GPUBufferBinding[] = [];
     for (const s of [...spec.inputs, ...spec.outputs]) {
-      const b = gpuStorage(s).buffer!;
-      buffers.push(b);
-      this.touched.add(b);
+      const g = gpuStorage(s);
+      // an owning storage binds its whole buffer; a view only its range
+      buffers.push(g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: Math.max(4, g.size * 4) } : { buffer: g.buffer! });
+      this.touched.add(g.buffer!);
     }
     const key = this.pipelineKey(spec);
     this.record({ kind: 'dispatch', key, spec, buffers, grid });
@@ -414,7 +457,7 @@ export class WebGPUDevice {
           const pl = resolved.get(c.key)!;
           const size = c.spec.uniforms.byteLength;
           const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: arena!.buffer!, offset: offsets[ui++], size } }];
-          c.buffers.forEach((b, i) => entries.push({ binding: 1 + i, resource: { buffer: b } }));
+          c.buffers.forEach((b, i) => entries.push({ binding: 1 + i, resource: b }));
           pass.setPipeline(pl);
           pass.setBindGroup(0, dev.createBindGroup({ layout: pl.getBindGroupLayout(0), entries }));
           pass.dispatchWorkgroups(c.grid[0], c.grid[1], c.grid[2]);
@@ -426,7 +469,7 @@ export class WebGPUDevice {
             enc.copyBufferToBuffer(staging!, uo, c.dst, 0, n);
             uo += n;
           } else {
-            enc.copyBufferToBuffer(c.src, 0, c.dst, 0, c.bytes);
+            enc.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
           }
         }
       }
@@ -475,7 +518,7 @@ export class WebGPUDevice {
   }
 
   resetStats(): void {
-    this.counters = { dispatches: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
+    this.counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
     this.peakBytes = this.liveBytes;
   }
 

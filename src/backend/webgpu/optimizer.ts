@@ -1,5 +1,5 @@
-// WebGPU launcher for the fused optimizer step (shaders/optimizer.wgsl): one dispatch per
-// parameter tensor, updating it and its state in place.
+// WebGPU launcher for the fused optimizer step (shaders/optimizer.wgsl): one dispatch updates
+// a parameter storage (a whole flat arena, see src/optim/flat-arena.ts) and its state in place.
 import type { OptimizerRule, OptimizerStepArgs, Storage } from '../types.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 
@@ -25,18 +25,22 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
   const bound = Array.from({ length: slots }, (_, k) => {
     const s = state[k];
     if (s) return gpuStorage(s);
-    const d = gpuStorage(dev.alloc(1, 'float32'));
+    const d = gpuStorage(dev.alloc(4, 'float32')); // one V, even as vec4
     dummies.push(d);
     return d;
   });
   const momentumSlot = args.rule === 'sgd' ? state[0] : args.rule === 'rmsprop' ? state[1] : null;
+  // four elements per load when the size allows (arenas pad every slot, so it always does there)
+  const vec4 = p.size % 4 === 0;
+  const n = vec4 ? p.size / 4 : p.size;
   dev.dispatch({
     shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
+    defines: { VEC4: vec4 },
     constants: { WG, ELEMS },
-    uniforms: new Uniforms().u32(p.size, flags(args, momentumSlot))
+    uniforms: new Uniforms().u32(n, flags(args, momentumSlot))
       .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
       .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
-    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(p.size / (WG * ELEMS)),
+    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
   });
   for (const d of dummies) dev.free(d);
 }
