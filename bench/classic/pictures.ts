@@ -3,7 +3,7 @@
 // decision-region nets' training accuracies, the feature-transform accuracies, the race's
 // final values, the loss-slice range). The canvases are read with toDataURL, so the files
 // are exactly what the page drew.
-// Run: node --import tsx bench/classic/pictures.ts [--steps N] [--datasets spiral,circles] [--synthetic] [--out DIR]
+// Run: node --import tsx bench/classic/pictures.ts [--steps N (default 600)] [--datasets spiral,circles] [--synthetic] [--out DIR]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
@@ -21,7 +21,7 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { steps: 1500, datasets: ['spiral', 'circles'], synthetic: false, out: join(REPO_ROOT, 'docs', 'pictures') };
+  const args: Args = { steps: 600, datasets: ['spiral', 'circles'], synthetic: false, out: join(REPO_ROOT, 'docs', 'pictures') };
   for (let i = 0; i < argv.length; i++) {
     const [key, inline] = argv[i].split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i];

@@ -25,14 +25,16 @@ export interface LinearProblem {
   lambda?: number;
 }
 
-/** the most score values one chunk of slice points may hold */
+/** the most score values one chunk of slice points may hold (by default) */
 const CHUNK_VALUES = 1 << 22;
 
 /**
  * The objective (mean data loss + λ·‖W′‖²) at W′ = W + Σ_i coefficients[k, i]·directions[i]
  * for every row k of `coefficients` (float32 [K, m], m = directions.length). Returns [K].
  */
-export async function lossAtOffsets(problem: LinearProblem, directions: readonly Tensor[], coefficients: Float32Array): Promise<Float32Array> {
+export async function lossAtOffsets(
+  problem: LinearProblem, directions: readonly Tensor[], coefficients: Float32Array, { chunkValues = CHUNK_VALUES }: { chunkValues?: number } = {},
+): Promise<Float32Array> {
   const m = directions.length;
   if (m === 0 || coefficients.length % m !== 0) throw new Error(`webgrad: lossAtOffsets: ${coefficients.length} coefficients are not rows of ${m}`);
   const [c, d] = problem.weight.shape;
@@ -42,7 +44,7 @@ export async function lossAtOffsets(problem: LinearProblem, directions: readonly
   }
   const n = problem.x.shape[0];
   const k = coefficients.length / m;
-  const chunk = Math.max(1, Math.floor(CHUNK_VALUES / (n * c)));
+  const chunk = Math.max(1, Math.floor(chunkValues / (n * c)));
   const out = new Float32Array(k);
   for (let start = 0; start < k; start += chunk) {
     const end = Math.min(k, start + chunk);

@@ -3,7 +3,7 @@
 // the suite runs on a software adapter.
 import { describe, expect, it } from 'vitest';
 import {
-  circles, convnetjsLambda, decisionRegions, featureTransform, gridPoints, lossAlongLine, lossOnPlane, optimizerRace, polar,
+  circles, convnetjsLambda, decisionRegions, featureTransform, gridPoints, lossAlongLine, lossAtOffsets, lossOnPlane, optimizerRace, polar,
   RACE_FUNCTIONS, randomDirection, spiral, type LinearProblem,
 } from '../../src/classic/index.js';
 import { randn, tensor } from '../../src/creation.js';
@@ -121,7 +121,10 @@ describe.each(devices)('course pictures on %s', (device) => {
       const wantPlane: number[] = [];
       for (const b of betas) for (const a of alphas) wantPlane.push(await direct(problem, [d1, d2], [a, b]));
       expectClose(plane, wantPlane, REDUCTION);
-      // a = b = 0 is the objective at W itself, and the slice is not flat
+      // chunked evaluation (a few slice points per chunk) gives the same values
+      const coeff = Float32Array.from(betas.flatMap((b) => alphas.flatMap((a) => [a, b])));
+      expectClose(await lossAtOffsets(problem, [d1, d2], coeff, { chunkValues: 7 * 3 * 5 }), plane, REDUCTION);
+      // the slice is not flat: moving along D1 changes the loss
       expect(plane[4 + 1]).not.toBeCloseTo(plane[4 + 3], 2);
     });
   }
