@@ -93,33 +93,33 @@ export async function linearPanels(subset: Subset, opts: { epochs: number; seed:
     templates.dispose();
 
     progress('loss surface slices…');
-    // the data loss alone (λ = 0), as the course's slices: the regulariser's bowl would hide the hinge's kinks
-    const n = Math.min(subset.count, 100);
+    // the objective the SVM minimised (data loss + λ·ΣW²) on its first images, so W sits near the bottom
+    const n = Math.min(subset.count, 200);
     const x = wg.tensor(subset.x.subarray(0, n * 3072), [n, 3072]);
     const y = wg.tensor(subset.y.subarray(0, n), [n], { dtype: 'int32' });
-    const problem = { loss: 'svm' as const, x, y, weight: model.weight, bias: model.bias, lambda: 0 };
+    const problem = { loss: 'svm' as const, x, y, weight: model.weight, bias: model.bias, lambda };
     const d1 = await wg.classic.randomDirection(model.weight, opts.seed + 11);
     const d2 = await wg.classic.randomDirection(model.weight, opts.seed + 12);
-    const alphas = wg.classic.linspace(-2, 2, 81);
+    const alphas = wg.classic.linspace(-1, 1, 81);
     const line = await wg.classic.lossAlongLine(problem, d1, alphas);
-    drawCurve(canvas('surface-1d'), alphas, line, 'a (W + a·D₁)', 'SVM data loss');
-    const grid = wg.classic.linspace(-2, 2, 61);
+    drawCurve(canvas('surface-1d'), alphas, line, 'a (W + a·D₁)', 'SVM loss + λ·ΣW²');
+    const grid = wg.classic.linspace(-1, 1, 61);
     const plane = await wg.classic.lossOnPlane(problem, d1, d2, grid, grid);
     // row j of the plane holds b = grid[j]; the heat map's row 0 is the top, so flip to put b up
     const flipped = new Float32Array(plane.length);
     for (let j = 0; j < 61; j++) flipped.set(plane.subarray(j * 61, (j + 1) * 61), (60 - j) * 61);
     const heat = canvas('surface-2d');
     drawHeatMap(heat, flipped, 61, 61, { bands: 16 });
-    drawPoints(heat, { x0: -2, x1: 2, y0: -2, y1: 2 }, Float32Array.from([0, 0]), Int32Array.from([3]));
+    drawPoints(heat, { x0: -1, x1: 1, y0: -1, y1: 1 }, Float32Array.from([0, 0]), Int32Array.from([3]));
     label(heat, 'W + a·D₁ + b·D₂, a across, b up, W at the centre');
-    label(heat, `SVM data loss ${Math.min(...plane).toFixed(2)} (dark) … ${Math.max(...plane).toFixed(2)} (light)`, 1);
+    label(heat, `SVM loss + λ·ΣW²: ${Math.min(...plane).toFixed(2)} (dark) … ${Math.max(...plane).toFixed(2)} (light)`, 1);
     for (const t of [x, y, d1, d2]) t.dispose();
     const centre = line[40];
     return {
       pictures: {
         templates: `linear SVM templates (λ ${lambda}, ${opts.epochs} epochs on ${subset.source})`,
-        'surface-1d': `SVM data loss along one random direction through the trained W (${n} images, a ∈ [−2, 2], ‖D‖ = ‖W‖)`,
-        'surface-2d': `SVM data loss over a random plane through the trained W (${n} images, 61 × 61 points)`,
+        'surface-1d': `SVM loss + λ·ΣW² (λ ${lambda}) along one random direction through the trained W (${n} images, a ∈ [−1, 1], ‖D‖ = ‖W‖)`,
+        'surface-2d': `SVM loss + λ·ΣW² (λ ${lambda}) over a random plane through the trained W (${n} images, 61 × 61 points)`,
       },
       figures: {
         'linear SVM train accuracy': accuracy,
