@@ -77,13 +77,13 @@ export default defineConfig({
   server: { fs: { allow: [repoRoot] } },
   // pre-bundled up front: discovering them on first use would reload the page mid-run
   optimizeDeps: {
-    entries: ['index.html', 'conformance.html'],
+    entries: ['index.html', 'conformance.html', 'classic.html'],
     include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-webgpu'],
   },
   worker: { format: 'es' },
   build: {
     outDir: resolve(repoRoot, 'dist-demo'),
     emptyOutDir: true,
-    rollupOptions: { input: { index: join(demoDir, 'index.html'), conformance: join(demoDir, 'conformance.html') } },
+    rollupOptions: { input: { index: join(demoDir, 'index.html'), conformance: join(demoDir, 'conformance.html'), classic: join(demoDir, 'classic.html') } },
   },
 });

@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../../demo/src/config.js';
 import type { FromWorker } from '../../demo/src/protocol.js';
 import { runDemo, startDemoServer } from '../../bench/cifar/driver.js';
 import { launchChromium } from '../../bench/harness/browser.js';
+import type { ClassicPageState } from '../../demo/src/classic/main.js';
 
 interface ConformanceReport {
   adapter: string;
@@ -49,4 +50,40 @@ describe('demo page (headless Chromium)', () => {
       await server.close();
     }
   }, 60_000);
+
+  it('classic-course page: every panel computes and draws, with no console errors (tiny settings)', async () => {
+    const server = await startDemoServer();
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(`[page error] ${e instanceof Error ? e.message : String(e)}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`[console.error] ${m.text()}`);
+      });
+      await page.goto(new URL('classic.html?steps=5&raceSteps=5&images=40&epochs=1&synthetic=1', server.url).href);
+      await page.waitForFunction(() => (window as unknown as { webgradClassic?: ClassicPageState }).webgradClassic?.status !== 'running', { timeout: 100_000, polling: 500 });
+      const state = await page.evaluate(() => (window as unknown as { webgradClassic: ClassicPageState }).webgradClassic);
+      expect(errors).toEqual([]);
+      expect(state.error).toBeUndefined();
+      expect(state.status).toBe('done');
+      expect(Object.keys(state.panels)).toEqual(['regions', 'transform', 'race', 'linear']);
+      // every picture was drawn: its canvas holds more than one colour
+      const ids = Object.values(state.panels).flatMap((p) => Object.keys(p.pictures));
+      expect(ids.length).toBe(13);
+      for (const id of ids) {
+        const colours = await page.$eval(`canvas[id="${id}"]`, (el) => {
+          const c = el as HTMLCanvasElement;
+          const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          const seen = new Set<number>();
+          for (let i = 0; i < data.length && seen.size < 3; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+          return seen.size;
+        });
+        expect(colours, id).toBeGreaterThan(1);
+      }
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 120_000);
 });
