@@ -2,7 +2,7 @@
 // → a linear SVM (lr × λ sweep on a validation split) and a two-layer MLP, as the course's
 // features notebook. Scored on the 10,000 CIFAR-10 test images. Targets: SVM ≥ 44%, MLP ≥ 55%.
 // Run: node --import tsx bench/classic/features.ts [--epochs N]
-import { cifar, classic, features, log, report, rows, setup, standardize, trainMlp } from './common.js';
+import { cifar, classic, features, log, mlpAccuracy, report, setup, standardize, trainMlp } from './common.js';
 
 const epochsArg = process.argv.indexOf('--epochs');
 const mlpEpochs = epochsArg > 0 ? Number(process.argv[epochsArg + 1]) : 6;
@@ -31,9 +31,10 @@ const svmAccuracy = await sweep.best.accuracy(testSet.x, testSet.y);
 log(`SVM on features: test accuracy ${(100 * svmAccuracy).toFixed(2)}%`);
 sweep.best.dispose();
 
-log(`two-layer MLP (hidden 500) on features, ${mlpEpochs} epochs`);
-const mlp = await trainMlp(train, testSet, columns, { hidden: 500, epochs: mlpEpochs, lr: 1e-3, weightDecay: 1e-4 });
-const mlpAccuracy = mlp[mlp.length - 1];
-report('classic-features', `test accuracy on ${test.count} images: SVM on HoG+hue ${(100 * svmAccuracy).toFixed(2)}%, MLP on HoG+hue ${(100 * mlpAccuracy).toFixed(2)}%`, {
-  adapter, columns, svm: { testAccuracy: svmAccuracy, best: sweep.bestTrial, trials: sweep.trials }, mlp: { testAccuracyPerEpoch: mlp, testAccuracy: mlpAccuracy },
+log(`two-layer MLP (hidden 500) on features, ${mlpEpochs} epochs (validation accuracy per epoch)`);
+const mlp = await trainMlp(train, val, columns, { hidden: 500, epochs: mlpEpochs, lr: 1e-3, weightDecay: 1e-4 });
+const mlpTestAccuracy = await mlpAccuracy(mlp.model, testSet, columns);
+mlp.model.dispose();
+report('classic-features', `test accuracy on ${test.count} images: SVM on HoG+hue ${(100 * svmAccuracy).toFixed(2)}%, MLP on HoG+hue ${(100 * mlpTestAccuracy).toFixed(2)}%`, {
+  adapter, columns, svm: { testAccuracy: svmAccuracy, best: sweep.bestTrial, trials: sweep.trials }, mlp: { valAccuracyPerEpoch: mlp.valAccuracyPerEpoch, testAccuracy: mlpTestAccuracy },
 });
