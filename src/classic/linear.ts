@@ -120,28 +120,34 @@ export class LinearClassifier {
     const optimizer = makeOptimizer(opts.optimizer ?? 'sgd', this.parameters(), opts.lr ?? 1e-3);
     const rng = new Random(opts.seed ?? 1);
     const losses: number[] = [];
-    for (let epoch = 0; epoch < (opts.epochs ?? 1); epoch++) {
-      const order = rng.permutation(n);
-      let lossSum: Tensor = keep(zeros([]));
-      let steps = 0;
-      for (let start = 0; start + batchSize <= n; start += batchSize, steps++) {
-        const rows = order.subarray(start, start + batchSize);
-        const next = tidy(() => {
-          const loss = this.objective(this.batchTensor(data, rows), labelsOf(labels, rows));
-          optimizer.zeroGrad();
-          loss.backward();
-          optimizer.step();
-          return lossSum.add(loss.detach());
-        });
+    try {
+      for (let epoch = 0; epoch < (opts.epochs ?? 1); epoch++) {
+        const order = rng.permutation(n);
+        let lossSum: Tensor = keep(zeros([]));
+        let steps = 0;
+        for (let start = 0; start + batchSize <= n; start += batchSize, steps++) {
+          const rows = order.subarray(start, start + batchSize);
+          const next = tidy(() => {
+            const loss = this.objective(this.batchTensor(data, rows), labelsOf(labels, rows));
+            optimizer.zeroGrad();
+            loss.backward();
+            optimizer.step();
+            return lossSum.add(loss.detach());
+          });
+          lossSum.dispose();
+          lossSum = keep(next);
+          await getBackend().flush();
+        }
+        losses.push((await lossSum.item()) / Math.max(steps, 1));
         lossSum.dispose();
-        lossSum = keep(next);
-        await getBackend().flush();
+        const lr = optimizer.paramGroups[0].lr;
+        await opts.onEpoch?.({ epoch, loss: losses[epoch], lr });
+        for (const g of optimizer.paramGroups) g.lr *= opts.lrDecay ?? 1;
       }
-      losses.push((await lossSum.item()) / Math.max(steps, 1));
-      lossSum.dispose();
-      const lr = optimizer.paramGroups[0].lr;
-      await opts.onEpoch?.({ epoch, loss: losses[epoch], lr });
-      for (const g of optimizer.paramGroups) g.lr *= opts.lrDecay ?? 1;
+    } finally {
+      // frees the gradients and the optimizer's gradient and state arenas (the weights live on in their slot)
+      optimizer.zeroGrad();
+      optimizer.dispose();
     }
     return losses;
   }

@@ -110,4 +110,20 @@ describe.each(devices)('LinearClassifier on %s', (device) => {
     expect(result.bestTrial.valAccuracy).toBe(bestVal);
     expect(await result.best.accuracy(val.x, val.y)).toBe(bestVal);
   });
+
+  it('fit frees its optimizer and gradients: a second fit holds no more memory than the first', async () => {
+    const { getBackend } = await import('../../src/runtime.js');
+    const be = getBackend();
+    const train = blobs(60, 7);
+    const model = new LinearClassifier({ loss: 'svm', inputSize: 4, numClasses: 3, seed: 2 });
+    await model.fit(train.x, train.y, { epochs: 2, batchSize: 20, optimizer: 'adam', lr: 0.01 });
+    await be.flush();
+    const after1 = be.stats();
+    await model.fit(train.x, train.y, { epochs: 2, batchSize: 20, optimizer: 'adam', lr: 0.01 });
+    await be.flush();
+    const after2 = be.stats();
+    expect(after2.liveStorages).toBe(after1.liveStorages);
+    expect(after2.liveBytes).toBe(after1.liveBytes);
+    model.dispose();
+  });
 });
