@@ -49,6 +49,8 @@ export interface RunResult {
   /** counters of one training step without a loss readback */
   perStep: PerStepCounts;
   peakBytes: number;
+  /** host milliseconds per training step after the first, by phase (wg.train.FitTimings + the loader's batch building) */
+  hostMsPerStep?: Record<string, number>;
   losses: { step: number; loss: number }[];
   peer?: PeerResult;
 }

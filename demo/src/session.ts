@@ -15,11 +15,21 @@ const SAMPLE_IMAGES = 32;
 
 export function makeOptimizer(cfg: TrainConfig, params: wg.Tensor[]): wg.optim.Optimizer<object> {
   const lr = learningRate(cfg);
+  const weightDecay = cfg.weightDecay;
   switch (cfg.optimizer) {
-    case 'sgd': return new wg.optim.SGD(params, { lr });
-    case 'momentum': return new wg.optim.SGD(params, { lr, momentum: 0.9 });
-    case 'adam': return new wg.optim.Adam(params, { lr });
-    case 'adamw': return new wg.optim.AdamW(params, { lr, weightDecay: 5e-4 });
+    case 'sgd': return new wg.optim.SGD(params, { lr, weightDecay });
+    case 'momentum': return new wg.optim.SGD(params, { lr, momentum: 0.9, weightDecay });
+    case 'adam': return new wg.optim.Adam(params, { lr, weightDecay });
+    case 'adamw': return new wg.optim.AdamW(params, { lr, weightDecay: weightDecay || 5e-4 });
+  }
+}
+
+/** The learning-rate schedule over `totalSteps` optimizer steps (undefined: constant). */
+export function makeScheduler(cfg: TrainConfig, optimizer: wg.optim.Optimizer<object>, totalSteps: number): wg.optim.LRScheduler | undefined {
+  switch (cfg.schedule) {
+    case 'constant': return undefined;
+    case 'cosine': return new wg.optim.CosineAnnealingLR(optimizer, totalSteps);
+    case 'onecycle': return new wg.optim.OneCycleLR(optimizer, { maxLr: learningRate(cfg), totalSteps });
   }
 }
 
@@ -111,6 +121,9 @@ export class TrainingSession {
     await postWeights(model, post);
 
     const optimizer = makeOptimizer(cfg, model.parameters());
+    const scheduler = makeScheduler(cfg, optimizer, totalSteps);
+    const timings = wg.train.emptyFitTimings();
+    let timingsAtStep1 = { ...timings, build: 0 };
     const losses: { step: number; loss: number }[] = [];
     const started = performance.now();
     let timedFrom = started; // set after step 1, whose time is mostly pipeline compilation
@@ -140,6 +153,7 @@ export class TrainingSession {
         await waitForDevice(model);
         timedFrom = performance.now();
         lastReport = { time: timedFrom, step };
+        timingsAtStep1 = { ...timings, build: loader.buildMilliseconds };
       }
       // rates only where the GPU has caught up (a loss readback, or the sync after step 1):
       // between those, flush() returns once work is queued, not done
@@ -173,7 +187,7 @@ export class TrainingSession {
 
     try {
       await wg.train.fit(model, loader, {
-        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, onStep, onEpoch, signal: this.abort.signal,
+        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings,
       });
     } catch (e) {
       if (!this.abort.signal.aborted) throw e;
@@ -182,6 +196,12 @@ export class TrainingSession {
     const trainEnd = performance.now();
     const trainSeconds = (trainEnd - started) / 1000;
     const timedSeconds = (trainEnd - timedFrom) / 1000;
+    const hostMsPerStep: Record<string, number> = {};
+    if (stepsDone > 1) {
+      const now = { ...timings, build: loader.buildMilliseconds };
+      for (const k of Object.keys(now) as (keyof typeof now)[]) hostMsPerStep[k] = (now[k] - timingsAtStep1[k]) / (stepsDone - 1);
+      hostMsPerStep.wall = (timedSeconds * 1000) / (stepsDone - 1);
+    }
     const trainImagesPerSecond = stepsDone > 1 ? ((stepsDone - 1) * cfg.batch) / timedSeconds : (stepsDone * cfg.batch) / trainSeconds;
 
     post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });
@@ -200,7 +220,7 @@ export class TrainingSession {
       lr: learningRate(cfg), backend: cfg.backend, adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware,
       wallSeconds: (performance.now() - started) / 1000, trainSeconds, trainImagesPerSecond,
       testAccuracy: lastTestAccuracy, testImages: final.total, evalSeconds,
-      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, losses,
+      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, hostMsPerStep, losses,
     };
   }
 }

@@ -47,6 +47,8 @@ export class DataLoader implements AsyncIterable<LoaderBatch> {
   private readonly augmentRandom: Random;
   private readonly opts: DataLoaderOptions;
   private epoch = 0;
+  /** host milliseconds spent building batches (gather, params, upload, recording the kernel), for profiling */
+  buildMilliseconds = 0;
 
   constructor(readonly dataset: ImageSet, opts: DataLoaderOptions) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`webgrad: DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
@@ -72,6 +74,15 @@ export class DataLoader implements AsyncIterable<LoaderBatch> {
   }
 
   private buildBatch(indices: Int32Array): LoaderBatch {
+    const started = performance.now();
+    try {
+      return this.buildBatchNow(indices);
+    } finally {
+      this.buildMilliseconds += performance.now() - started;
+    }
+  }
+
+  private buildBatchNow(indices: Int32Array): LoaderBatch {
     const { channels, height, width } = this.dataset;
     const { images, labels } = gatherImages(this.dataset, indices);
     const layout = { batch: indices.length, channels, height, width };
