@@ -74,6 +74,9 @@ export function resultTable(r: RunResult): string {
     ...(r.hostMsPerStep && Object.keys(r.hostMsPerStep).length > 0
       ? [['host ms/step', Object.entries(r.hostMsPerStep).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')] as [string, string]]
       : []),
+    ...(r.matmulVariants && Object.keys(r.matmulVariants).length > 0
+      ? [['matmul variants', Object.entries(r.matmulVariants).map(([k, v]) => `${k} ${v}`).join(', ')] as [string, string]]
+      : []),
     ['adapter', `${r.backend}: ${r.adapter}${r.isSoftwareAdapter ? ' — a software adapter (CPU); a real GPU is far faster' : ''}`],
   ];
   if (r.peer) {

@@ -33,6 +33,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** images per subset used by evalEvery */
   evalSubset: number;
+  /** WebGPU matmul autotuning (measured after the first step, before the clock starts); false: the heuristic variants */
+  tune: boolean;
   /** L2 weight decay of the optimizer (0: none; AdamW defaults to 5e-4) */
   weightDecay: number;
   /** 'constant' learning rate, or 'cosine': annealed to 0 over the run's steps, or 'onecycle': warm-up to lr then annealed (OneCycleLR) */
@@ -67,6 +69,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   evalSubset: 500,
   weightDecay: 0,
   schedule: 'constant',
+  tune: true,
 };
 
 export function learningRate(cfg: TrainConfig): number {
@@ -118,6 +121,7 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
       cfg.weightDecay = n;
       break;
     }
+    case 'tune': cfg.tune = flag(value); break;
     case 'schedule': cfg.schedule = oneOf(key, value, SCHEDULE_NAMES); break;
     case 'peer': cfg.peer = oneOf(key, value, ['tfjs'] as const); break;
     default: throw new Error(`unknown setting '${key}'`);

@@ -51,6 +51,8 @@ export interface RunResult {
   peakBytes: number;
   /** host milliseconds per training step after the first, by phase (wg.train.FitTimings + the loader's batch building) */
   hostMsPerStep?: Record<string, number>;
+  /** the matmul variant used per shape class (WebGPU), and how it was chosen */
+  matmulVariants?: Record<string, string>;
   losses: { step: number; loss: number }[];
   peer?: PeerResult;
 }

@@ -80,6 +80,6 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
 export { WebGPUDevice, GpuStorage, Uniforms, gpuStorage, sizeClass } from './device.js';
 export type { DeviceOptions, DispatchSpec } from './device.js';
 export { preprocess } from './preprocess.js';
-export { getMatmulTuning, setMatmulTuning, setMatmulVariant, tuneMatmul } from './matmul-tuner.js';
+export { getMatmulTuning, matmulTuningSettled, setMatmulTuning, setMatmulVariant, tuneMatmul } from './matmul-tuner.js';
 export type { MatmulTuningEntry, MatmulTuningOptions, MatmulTuningTable } from './matmul-tuner.js';
 export { MATMUL_SHAPE_CLASSES, matmulShapeClass, matmulVariants, type MatmulShapeClass } from './matmul.js';
