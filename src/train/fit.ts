@@ -70,11 +70,7 @@ export function emptyFitTimings(): FitTimings {
 }
 
 /** Iterates an (async) iterable, adding the time spent waiting for each item to `timings.loader`. */
-async function* timedBatches(loader: Loader, timings: FitTimings | undefined): AsyncGenerator<Batch, void, undefined> {
-  if (!timings) {
-    yield* loader;
-    return;
-  }
+async function* timedBatches(loader: Loader, timings: FitTimings): AsyncGenerator<Batch, void, undefined> {
   const it = Symbol.asyncIterator in loader ? (loader as AsyncIterable<Batch>)[Symbol.asyncIterator]() : (loader as Iterable<Batch>)[Symbol.iterator]();
   try {
     for (;;) {
@@ -111,7 +107,7 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
     let epochLossSum = 0;
     let epochLossCount = 0;
     const timings = opts.timings;
-    for await (const { x, y } of timedBatches(loader, timings)) {
+    for await (const { x, y } of timings ? timedBatches(loader, timings) : loader) {
       throwIfAborted(signal);
       step++;
       epochSteps++;
