@@ -1,7 +1,7 @@
 // wg.init(): picks and installs the backend.
 import { createCpuBackend } from './backend/cpu/index.js';
 import type { Backend, BackendStats } from './backend/types.js';
-import { createWebGPUBackend } from './backend/webgpu/index.js';
+import { createWebGPUBackend, matmulTuningSettled, type MatmulTuningOptions, type WebGPUBackend } from './backend/webgpu/index.js';
 import { getBackend, hasBackend, setBackend } from './runtime.js';
 
 export interface InitOptions {
@@ -14,6 +14,8 @@ export interface InitOptions {
   /** 'cpu': fall back to the CPU backend (with a warning) when WebGPU is unavailable */
   fallback?: 'cpu';
   powerPreference?: GPUPowerPreference;
+  /** WebGPU matmul autotuning: on/off, a saved table, per-class overrides */
+  matmulTuning?: MatmulTuningOptions;
 }
 
 /** Initialises webgrad and returns the backend in use. Re-initialising replaces the backend. */
@@ -34,7 +36,7 @@ export async function init(opts: InitOptions = {}): Promise<Backend> {
         'webgrad: WebGPU is not available here (navigator.gpu is undefined). Use a WebGPU browser, ' +
           "initNode() from 'webgrad/node' in Node.js, or wg.init({ fallback: 'cpu' }) / { backend: 'cpu' } for the CPU reference",
       );
-    const be = await createWebGPUBackend({ gpu, device: opts.device, powerPreference: opts.powerPreference });
+    const be = await createWebGPUBackend({ gpu, device: opts.device, powerPreference: opts.powerPreference, matmulTuning: opts.matmulTuning });
     setBackend(be);
     return be;
   } catch (e) {
@@ -57,6 +59,15 @@ export function stats(): BackendStats {
 
 export function resetStats(): void {
   getBackend().resetStats();
+}
+
+/**
+ * Resolves when the backend's background work that can disturb timings is done (the WebGPU
+ * matmul tuner's measurements started so far); immediate on the CPU backend.
+ */
+export async function settled(): Promise<void> {
+  const be = getBackend();
+  if (be.name === 'webgpu') await matmulTuningSettled(be as WebGPUBackend);
 }
 
 /** Submits the work recorded so far (a step boundary); resolves when it is queued. */

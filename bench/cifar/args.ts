@@ -14,6 +14,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --batch N           (default 64)         --optimizer sgd|momentum|adam|adamw (default momentum 0.9)
   --lr X              (default: per model) --augment / --no-augment (flip + crop, default off)
   --seed N            --backend webgpu|cpu --lossEvery N (loss readback period, default 10)
+  --weightDecay X     (default 0)          --schedule constant|cosine|onecycle (default constant)
+  --tune 0|1          WebGPU matmul autotuning after step 1 (default 1)
   --data DIR          CIFAR-10 folder (default $WEBGRAD_DATA, then ../shared/datasets/cifar10)
   --synthetic         tiny generated images instead of CIFAR-10 (a smoke test)
   --trainLimit N / --testLimit N   use only the first N images

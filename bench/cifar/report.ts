@@ -71,6 +71,12 @@ export function resultTable(r: RunResult): string {
     ['train img/s', `${r.trainImagesPerSecond.toFixed(1)} (≈ ${((3 * r.forwardFlopsPerImage * r.trainImagesPerSecond) / 1e9).toFixed(2)} GFLOP/s)`],
     ['test accuracy', `${(r.testAccuracy * 100).toFixed(2)}% of ${r.testImages}`],
     ['per step', `${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits, ${r.perStep.readbacks} readbacks, ${r.perStep.uploads} uploads`],
+    ...(r.hostMsPerStep && Object.keys(r.hostMsPerStep).length > 0
+      ? [['host ms/step', Object.entries(r.hostMsPerStep).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')] as [string, string]]
+      : []),
+    ...(r.matmulVariants && Object.keys(r.matmulVariants).length > 0
+      ? [['matmul variants', Object.entries(r.matmulVariants).map(([k, v]) => `${k} ${v}`).join(', ')] as [string, string]]
+      : []),
     ['adapter', `${r.backend}: ${r.adapter}${r.isSoftwareAdapter ? ' — a software adapter (CPU); a real GPU is far faster' : ''}`],
   ];
   if (r.peer) {

@@ -6,6 +6,8 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 export type BackendName = 'webgpu' | 'cpu';
+export const SCHEDULE_NAMES = ['constant', 'cosine', 'onecycle'] as const;
+export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 /** 'cifar10': the real data set served under /data/cifar10/; 'synthetic': tiny generated images (tests) */
 export type DataName = 'cifar10' | 'synthetic';
 
@@ -31,6 +33,12 @@ export interface TrainConfig {
   evalEvery: number;
   /** images per subset used by evalEvery */
   evalSubset: number;
+  /** WebGPU matmul autotuning (measured after the first step, before the clock starts); false: the heuristic variants */
+  tune: boolean;
+  /** L2 weight decay of the optimizer (0: none; AdamW defaults to 5e-4) */
+  weightDecay: number;
+  /** 'constant' learning rate, or 'cosine': annealed to 0 over the run's steps, or 'onecycle': warm-up to lr then annealed (OneCycleLR) */
+  schedule: ScheduleName;
   /** 'tfjs': after training, train the same architecture with TensorFlow.js's WebGPU backend for comparison */
   peer?: 'tfjs';
 }
@@ -59,6 +67,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
   lossEvery: 10,
   evalEvery: 0,
   evalSubset: 500,
+  weightDecay: 0,
+  schedule: 'constant',
+  tune: true,
 };
 
 export function learningRate(cfg: TrainConfig): number {
@@ -104,6 +115,14 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
     case 'lossEvery': cfg.lossEvery = nonNegativeInt(key, value); break;
     case 'evalEvery': cfg.evalEvery = nonNegativeInt(key, value); break;
     case 'evalSubset': cfg.evalSubset = Math.max(1, nonNegativeInt(key, value)); break;
+    case 'weightDecay': {
+      const n = Number(value);
+      if (!(n >= 0) || !Number.isFinite(n)) throw new Error(`weightDecay must be a non-negative number; got '${value}'`);
+      cfg.weightDecay = n;
+      break;
+    }
+    case 'tune': cfg.tune = flag(value); break;
+    case 'schedule': cfg.schedule = oneOf(key, value, SCHEDULE_NAMES); break;
     case 'peer': cfg.peer = oneOf(key, value, ['tfjs'] as const); break;
     default: throw new Error(`unknown setting '${key}'`);
   }

@@ -49,6 +49,10 @@ export interface RunResult {
   /** counters of one training step without a loss readback */
   perStep: PerStepCounts;
   peakBytes: number;
+  /** host milliseconds per training step after the first, by phase (wg.train.FitTimings + the loader's batch building) */
+  hostMsPerStep?: Record<string, number>;
+  /** the matmul variant used per shape class (WebGPU), and how it was chosen */
+  matmulVariants?: Record<string, string>;
   losses: { step: number; loss: number }[];
   peer?: PeerResult;
 }

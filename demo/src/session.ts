@@ -1,6 +1,7 @@
 // One training run inside the worker: builds the model and optimizer, trains with
 // wg.train.fit (one submit per step, the loss read back only every `lossEvery` steps),
 // evaluates, and reports through `post`. Pause/stop arrive as method calls.
+import { getMatmulTuning, type WebGPUBackend } from '../../src/backend/webgpu/index.js';
 import * as wg from '../../src/index.js';
 import { learningRate, type TrainConfig } from './config.js';
 import { CIFAR_NORMALIZE } from './data.js';
@@ -15,11 +16,21 @@ const SAMPLE_IMAGES = 32;
 
 export function makeOptimizer(cfg: TrainConfig, params: wg.Tensor[]): wg.optim.Optimizer<object> {
   const lr = learningRate(cfg);
+  const weightDecay = cfg.weightDecay;
   switch (cfg.optimizer) {
-    case 'sgd': return new wg.optim.SGD(params, { lr });
-    case 'momentum': return new wg.optim.SGD(params, { lr, momentum: 0.9 });
-    case 'adam': return new wg.optim.Adam(params, { lr });
-    case 'adamw': return new wg.optim.AdamW(params, { lr, weightDecay: 5e-4 });
+    case 'sgd': return new wg.optim.SGD(params, { lr, weightDecay });
+    case 'momentum': return new wg.optim.SGD(params, { lr, momentum: 0.9, weightDecay });
+    case 'adam': return new wg.optim.Adam(params, { lr, weightDecay });
+    case 'adamw': return new wg.optim.AdamW(params, { lr, weightDecay: weightDecay || 5e-4 });
+  }
+}
+
+/** The learning-rate schedule over `totalSteps` optimizer steps (undefined: constant). */
+export function makeScheduler(cfg: TrainConfig, optimizer: wg.optim.Optimizer<object>, totalSteps: number): wg.optim.LRScheduler | undefined {
+  switch (cfg.schedule) {
+    case 'constant': return undefined;
+    case 'cosine': return new wg.optim.CosineAnnealingLR(optimizer, totalSteps);
+    case 'onecycle': return new wg.optim.OneCycleLR(optimizer, { maxLr: learningRate(cfg), totalSteps });
   }
 }
 
@@ -111,6 +122,9 @@ export class TrainingSession {
     await postWeights(model, post);
 
     const optimizer = makeOptimizer(cfg, model.parameters());
+    const scheduler = makeScheduler(cfg, optimizer, totalSteps);
+    const timings = wg.train.emptyFitTimings();
+    let timingsAtStep1 = { ...timings, build: 0 };
     const losses: { step: number; loss: number }[] = [];
     const started = performance.now();
     let timedFrom = started; // set after step 1, whose time is mostly pipeline compilation
@@ -131,15 +145,22 @@ export class TrainingSession {
     };
 
     const onStep = async ({ step, epoch, loss }: wg.train.StepInfo): Promise<void> => {
+      const callbackStarted = performance.now();
       stepsDone = step;
       const now = wg.stats();
       // a step without a loss readback shows the steady-state cost: this is what must be 1 submit, 0 readbacks
       if (loss === undefined && step > 1) perStep = countsBetween(now, before);
       if (loss !== undefined) losses.push({ step, loss });
       if (step === 1) {
+        // warm-up: step 1 compiled the pipelines and started the matmul tuner on every shape
+        // class; its measurements must not share the queue with the timed steps
+        await wg.settled();
         await waitForDevice(model);
         timedFrom = performance.now();
         lastReport = { time: timedFrom, step };
+        // fit adds this callback's time after it returns: count it in the untimed first step
+        timingsAtStep1 = { ...timings, build: loader.buildMilliseconds };
+        timingsAtStep1.callback += performance.now() - callbackStarted;
       }
       // rates only where the GPU has caught up (a loss readback, or the sync after step 1):
       // between those, flush() returns once work is queued, not done
@@ -173,7 +194,7 @@ export class TrainingSession {
 
     try {
       await wg.train.fit(model, loader, {
-        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, onStep, onEpoch, signal: this.abort.signal,
+        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings,
       });
     } catch (e) {
       if (!this.abort.signal.aborted) throw e;
@@ -182,6 +203,15 @@ export class TrainingSession {
     const trainEnd = performance.now();
     const trainSeconds = (trainEnd - started) / 1000;
     const timedSeconds = (trainEnd - timedFrom) / 1000;
+    const hostMsPerStep: Record<string, number> = {};
+    if (stepsDone > 1) {
+      const now = { ...timings, build: loader.buildMilliseconds };
+      for (const k of Object.keys(now) as (keyof typeof now)[]) hostMsPerStep[k] = (now[k] - timingsAtStep1[k]) / (stepsDone - 1);
+      hostMsPerStep.wall = (timedSeconds * 1000) / (stepsDone - 1);
+    }
+    const matmulVariants: Record<string, string> = {};
+    if (wg.backend().name === 'webgpu')
+      for (const [cls, e] of Object.entries(getMatmulTuning(wg.backend() as WebGPUBackend).classes)) matmulVariants[cls] = `${e!.variant} (${e!.source})`;
     const trainImagesPerSecond = stepsDone > 1 ? ((stepsDone - 1) * cfg.batch) / timedSeconds : (stepsDone * cfg.batch) / trainSeconds;
 
     post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });
@@ -200,7 +230,7 @@ export class TrainingSession {
       lr: learningRate(cfg), backend: cfg.backend, adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware,
       wallSeconds: (performance.now() - started) / 1000, trainSeconds, trainImagesPerSecond,
       testAccuracy: lastTestAccuracy, testImages: final.total, evalSeconds,
-      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, losses,
+      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, hostMsPerStep, matmulVariants, losses,
     };
   }
 }

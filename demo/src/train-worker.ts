@@ -15,7 +15,7 @@ let cachedData: { key: string; dataset: wg.data.ImageDataset } | null = null;
 
 async function initBackend(cfg: TrainConfig): Promise<{ name: string; isSoftware: boolean }> {
   post({ type: 'status', text: `starting the ${cfg.backend} backend…` });
-  const be = await wg.init({ backend: cfg.backend });
+  const be = await wg.init({ backend: cfg.backend, matmulTuning: { tune: cfg.tune } });
   return { name: be.adapterName, isSoftware: be.isSoftwareAdapter };
 }
 

@@ -122,6 +122,17 @@ export interface Pool2dArgs {
   countIncludePad: boolean;
 }
 
+/**
+ * augmentImages (shaders/augment.wgsl): geometry of an image batch [batch, channels, height,
+ * width] and the per-channel affine map v · scale[c] + offset[c] applied to each pixel value
+ * (normalisation folded in). channels ≤ 16.
+ */
+export interface AugmentArgs {
+  batch: number; channels: number; height: number; width: number;
+  scale: readonly number[];
+  offset: readonly number[];
+}
+
 export interface KernelSignatures {
   /** out[i] = value */
   fill(out: Storage, value: number): void;
@@ -186,6 +197,14 @@ export interface KernelSignatures {
    * hash(seed, i) / 2³² ≥ p (scaled by 1/(1−p)), else 0. Same mask on every backend.
    */
   dropout(x: Storage, out: Storage, p: number, seed: number): void;
+  /**
+   * Random crop (zero padding) + horizontal flip + normalisation of an image batch, one pass.
+   * images: int32 storage = uint8 pixels packed four per element (little-endian), or float32
+   * one per element; params int32 [batch, 3] = (dy, dx, flip) per image; out float32 [batch,
+   * channels, height, width]: out[n, c, y, x] = v · scale[c] + offset[c] with v = images[n, c,
+   * y + dy, (flip ? width − 1 − x : x) + dx], 0 outside the image.
+   */
+  augmentImages(images: Storage, params: Storage, out: Storage, args: AugmentArgs): void;
   // ---- classic vision (src/classic): kNN, image features; no gradients --------------------
   /** out [m, n] = Σ_d |a[i, d] − b[j, d]| (a [m, d], b [n, d], float32) */
   pairwiseL1(a: Storage, b: Storage, m: number, n: number, d: number, out: Storage): void;

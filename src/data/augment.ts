@@ -1,8 +1,13 @@
 // Turning uint8 images into a float32 NCHW batch: gather, random crop/flip, scale to
-// [0, 1] and normalise per channel. This runs on the CPU while the batch is built;
-// augmentBatch is one function on purpose so a GPU kernel can replace it later.
+// [0, 1] and normalise per channel. The per-image crop offsets and flips are drawn on the
+// host from a seeded stream (drawAugmentParams); the pixel work is the augmentImages kernel
+// (shaders/augment.wgsl, CPU twin src/backend/cpu/augment.ts): augmentImagesTensor runs it on
+// the active backend (the GPU), augmentBatch runs the same loop on the host.
+import { augmentPixels } from '../backend/cpu/augment.js';
+import type { AugmentArgs, Storage } from '../backend/types.js';
 import { tensor } from '../creation.js';
-import type { Tensor } from '../tensor.js';
+import { getBackend, shouldPoisonOutputs } from '../runtime.js';
+import { Tensor } from '../tensor.js';
 import { imageSize, type ImageSet } from './dataset.js';
 
 /** Per-channel normalisation of pixels scaled to [0, 1]: (pixel/255 - mean[c]) / std[c], as torchvision's ToTensor + Normalize. One value applies to every channel. */
@@ -74,42 +79,93 @@ function channelAffine(channels: number, normalize: NormalizeOptions | undefined
 }
 
 /**
- * uint8 NCHW batch → float32 NCHW batch, with (per image, drawn in this order) a random
- * crop from the zero-padded image and a random horizontal flip, then scaling to [0, 1] and
- * per-channel normalisation. Padding pixels are 0 before normalisation, as torchvision.
+ * The random part of augmentation: (dy, dx, flip) per image as int32 [batch, 3], drawn in
+ * this order per image (dy, dx from [−padding, padding], then the flip with probability 1/2),
+ * so the same stream gives the same batch on every backend. dy/dx are where the crop window
+ * sits relative to the image: output (y, x) reads source (y + dy, x + dx).
  */
-export function augmentBatch(images: Uint8Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Float32Array {
-  const { batch, channels, height, width } = layout;
-  const plane = height * width;
-  if (images.length !== batch * channels * plane)
-    throw new Error(`webgrad: augmentBatch: ${images.length} bytes do not fill [${batch}, ${channels}, ${height}, ${width}]`);
-  const { scale, offset } = channelAffine(channels, opts.normalize);
-  const flip = opts.augment?.flip ?? false;
-  const padding = opts.augment?.crop?.padding ?? 0;
+export function drawAugmentParams(batch: number, augment: AugmentOptions | undefined, random: UniformSource | undefined): Int32Array {
+  const flip = augment?.flip ?? false;
+  const padding = augment?.crop?.padding ?? 0;
   if (!Number.isInteger(padding) || padding < 0) throw new Error(`webgrad: augment.crop.padding must be a non-negative integer, got ${padding}`);
-  if ((flip || padding > 0) && !opts.random) throw new Error('webgrad: augmentBatch: augmentation needs opts.random (a Random)');
-  const out = new Float32Array(images.length);
+  if ((flip || padding > 0) && !random) throw new Error('webgrad: augmentBatch: augmentation needs opts.random (a Random)');
+  const params = new Int32Array(3 * batch);
   for (let n = 0; n < batch; n++) {
     // crop window origin in the padded image, in [0, 2 * padding]
-    const dy = padding > 0 ? Math.floor(opts.random!.next() * (2 * padding + 1)) - padding : 0;
-    const dx = padding > 0 ? Math.floor(opts.random!.next() * (2 * padding + 1)) - padding : 0;
-    const mirrored = flip && opts.random!.next() < 0.5;
-    for (let c = 0; c < channels; c++) {
-      const base = (n * channels + c) * plane;
-      const s = scale[c];
-      const o = offset[c];
-      for (let y = 0; y < height; y++) {
-        const sy = y + dy;
-        const rowInside = sy >= 0 && sy < height;
-        for (let x = 0; x < width; x++) {
-          const sx = (mirrored ? width - 1 - x : x) + dx;
-          const inside = rowInside && sx >= 0 && sx < width;
-          out[base + y * width + x] = (inside ? images[base + sy * width + sx] : 0) * s + o;
-        }
-      }
-    }
+    params[3 * n] = padding > 0 ? Math.floor(random!.next() * (2 * padding + 1)) - padding : 0;
+    params[3 * n + 1] = padding > 0 ? Math.floor(random!.next() * (2 * padding + 1)) - padding : 0;
+    params[3 * n + 2] = flip && random!.next() < 0.5 ? 1 : 0;
   }
+  return params;
+}
+
+/** The kernel's arguments for a layout and normalisation: pixel · scale[c] + offset[c] = (pixel/255 − mean[c]) / std[c]. */
+export function augmentArgs(layout: BatchLayout, normalize: NormalizeOptions | undefined): AugmentArgs {
+  const { scale, offset } = channelAffine(layout.channels, normalize);
+  return { ...layout, scale: Array.from(scale), offset: Array.from(offset) };
+}
+
+function checkLength(what: string, length: number, layout: BatchLayout): void {
+  const { batch, channels, height, width } = layout;
+  if (length !== batch * channels * height * width)
+    throw new Error(`webgrad: ${what}: ${length} values do not fill [${batch}, ${channels}, ${height}, ${width}]`);
+}
+
+/**
+ * uint8 NCHW batch → float32 NCHW batch on the host, with (per image, drawn in this order) a
+ * random crop from the zero-padded image and a random horizontal flip, then scaling to [0, 1]
+ * and per-channel normalisation. Padding pixels are 0 before normalisation, as torchvision.
+ * The same numbers as augmentImagesTensor for the same random stream.
+ */
+export function augmentBatch(images: Uint8Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Float32Array {
+  checkLength('augmentBatch', images.length, layout);
+  const args = augmentArgs(layout, opts.normalize);
+  const params = drawAugmentParams(layout.batch, opts.augment, opts.random);
+  const out = new Float32Array(images.length);
+  augmentPixels((i) => images[i], params, args, out);
   return out;
+}
+
+/** uint8 pixels as int32 words, four bytes each (little-endian, the GPU's view), zero padded to a whole word. */
+export function packBytes(bytes: Uint8Array): Int32Array {
+  if (bytes.byteOffset % 4 === 0 && bytes.length % 4 === 0) return new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const words = new Int32Array(Math.ceil(bytes.length / 4));
+  new Uint8Array(words.buffer).set(bytes);
+  return words;
+}
+
+/**
+ * The same as augmentBatch, run by the active backend's augmentImages kernel (one dispatch on
+ * WebGPU): the uint8 images are uploaded packed four to a 32-bit word (a quarter of the
+ * float32 bytes) with the per-image (dy, dx, flip) drawn here, and the float32 [B, C, H, W]
+ * tensor is written on the device. A Float32Array holds pixel values on the same 0–255 scale
+ * (uploaded as float32). The caller disposes the result.
+ */
+export function augmentImagesTensor(images: Uint8Array | Float32Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Tensor {
+  checkLength('augmentImagesTensor', images.length, layout);
+  const args = augmentArgs(layout, opts.normalize);
+  const params = drawAugmentParams(layout.batch, opts.augment, opts.random);
+  const be = getBackend();
+  const shape = [layout.batch, layout.channels, layout.height, layout.width];
+  const out = be.alloc(images.length, 'float32');
+  const temporaries: Storage[] = [];
+  try {
+    if (images.length > 0) {
+      const pixels = be.upload(images instanceof Float32Array ? images : packBytes(images));
+      temporaries.push(pixels);
+      const paramStorage = be.upload(params);
+      temporaries.push(paramStorage);
+      if (shouldPoisonOutputs()) be.fill(out, Number.NaN);
+      be.augmentImages(pixels, paramStorage, out, args);
+    }
+  } catch (e) {
+    be.free(out);
+    throw e;
+  } finally {
+    // freeing right after recording is safe: commands keep their order
+    for (const t of temporaries) be.free(t);
+  }
+  return Tensor.fromStorage(out, shape);
 }
 
 export interface Batch {
@@ -128,9 +184,8 @@ export function batchTensors(set: ImageSet, opts: { indices?: ArrayLike<number>;
   const indices = opts.indices ?? Int32Array.from({ length: set.count }, (_, i) => i);
   const { images, labels } = gatherImages(set, indices);
   const layout = { batch: indices.length, channels: set.channels, height: set.height, width: set.width };
-  const pixels = augmentBatch(images, layout, { normalize: opts.normalize });
   return {
-    x: tensor(pixels, [layout.batch, layout.channels, layout.height, layout.width]),
+    x: augmentImagesTensor(images, layout, { normalize: opts.normalize }),
     y: tensor(labels, [layout.batch], { dtype: 'int32' }),
   };
 }

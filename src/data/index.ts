@@ -17,7 +17,7 @@ export {
 export { loadCifar10, loadFashionMnist, loadMnist, type LoadOptions } from './loaders.js';
 export { CIFAR10_ARCHIVE_NAME, CIFAR10_URL, downloadCifar10, type DownloadOptions } from './download.js';
 export {
-  augmentBatch, batchTensors, gatherImages,
+  augmentArgs, augmentBatch, augmentImagesTensor, batchTensors, drawAugmentParams, gatherImages, packBytes,
   type AugmentBatchOptions, type AugmentOptions, type Batch, type BatchLayout, type BatchTransform, type NormalizeOptions, type UniformSource,
 } from './augment.js';
 export { DataLoader, type DataLoaderOptions, type LoaderBatch } from './loader.js';

@@ -1,9 +1,12 @@
-// DataLoader: seeded shuffling, batching, CPU-side augmentation and upload, with the next
-// batch built ahead while the caller trains on the current one.
+// DataLoader: seeded shuffling, batching, and augmentation on the device: the loader gathers
+// the batch's uint8 images, draws each image's crop offset and flip from its seeded stream,
+// uploads the bytes packed four to a word and lets the augmentImages kernel write the
+// normalised float32 batch (one dispatch, recorded with the training step). The next batch is
+// gathered and uploaded while the caller trains on the current one.
 import { tensor } from '../creation.js';
 import { nextSeed, Random } from '../random.js';
 import { keep } from '../runtime.js';
-import { augmentBatch, gatherImages, type AugmentOptions, type Batch, type BatchTransform, type NormalizeOptions } from './augment.js';
+import { augmentImagesTensor, gatherImages, type AugmentOptions, type Batch, type BatchTransform, type NormalizeOptions } from './augment.js';
 import type { ImageSet } from './dataset.js';
 
 export interface DataLoaderOptions {
@@ -22,7 +25,10 @@ export interface DataLoaderOptions {
    * every batch (`x.dispose(); y.dispose()`).
    */
   autoDispose?: boolean;
-  /** replaces augmentBatch (e.g. with a GPU implementation) */
+  /**
+   * a host-side replacement for the device kernel (e.g. augmentBatch, or a custom transform):
+   * the loader then uploads its float32 output
+   */
   transform?: BatchTransform;
 }
 
@@ -41,6 +47,8 @@ export class DataLoader implements AsyncIterable<LoaderBatch> {
   private readonly augmentRandom: Random;
   private readonly opts: DataLoaderOptions;
   private epoch = 0;
+  /** host milliseconds spent building batches (gather, params, upload, recording the kernel), for profiling */
+  buildMilliseconds = 0;
 
   constructor(readonly dataset: ImageSet, opts: DataLoaderOptions) {
     if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw new Error(`webgrad: DataLoader: batchSize must be a positive integer, got ${opts.batchSize}`);
@@ -66,14 +74,22 @@ export class DataLoader implements AsyncIterable<LoaderBatch> {
   }
 
   private buildBatch(indices: Int32Array): LoaderBatch {
+    const started = performance.now();
+    try {
+      return this.buildBatchNow(indices);
+    } finally {
+      this.buildMilliseconds += performance.now() - started;
+    }
+  }
+
+  private buildBatchNow(indices: Int32Array): LoaderBatch {
     const { channels, height, width } = this.dataset;
     const { images, labels } = gatherImages(this.dataset, indices);
-    const transform = this.opts.transform ?? augmentBatch;
-    const pixels = transform(images, { batch: indices.length, channels, height, width }, {
-      normalize: this.opts.normalize, augment: this.opts.augment, random: this.augmentRandom,
-    });
+    const layout = { batch: indices.length, channels, height, width };
+    const opts = { normalize: this.opts.normalize, augment: this.opts.augment, random: this.augmentRandom };
+    const transform = this.opts.transform;
     // kept out of any tidy scope that happens to be open: the loader or the caller owns them
-    const x = keep(tensor(pixels, [indices.length, channels, height, width]));
+    const x = keep(transform ? tensor(transform(images, layout, opts), [indices.length, channels, height, width]) : augmentImagesTensor(images, layout, opts));
     const y = keep(tensor(labels, [indices.length], { dtype: 'int32' }));
     return { x, y, indices };
   }

@@ -47,6 +47,42 @@ export interface FitOptions {
   allowNonFiniteLoss?: boolean;
   /** dispose each batch's x and y after its step (default true: the loader hands them over) */
   disposeBatches?: boolean;
+  /** filled with where the host's time went (milliseconds, summed over steps), for profiling */
+  timings?: FitTimings;
+}
+
+/** Host-side milliseconds per phase of fit(), summed over the steps (see FitOptions.timings). */
+export interface FitTimings {
+  /** waiting for the loader's next batch */
+  loader: number;
+  /** recording forward, backward and the optimizer update (JS work, no GPU wait) */
+  record: number;
+  /** submitting a step without a readback (flush) */
+  flush: number;
+  /** reading the loss back on lossEvery steps: waits for the GPU to finish the queued steps */
+  readback: number;
+  /** in the onStep callback */
+  callback: number;
+}
+
+export function emptyFitTimings(): FitTimings {
+  return { loader: 0, record: 0, flush: 0, readback: 0, callback: 0 };
+}
+
+/** Iterates an (async) iterable, adding the time spent waiting for each item to `timings.loader`. */
+async function* timedBatches(loader: Loader, timings: FitTimings): AsyncGenerator<Batch, void, undefined> {
+  const it = Symbol.asyncIterator in loader ? (loader as AsyncIterable<Batch>)[Symbol.asyncIterator]() : (loader as Iterable<Batch>)[Symbol.iterator]();
+  try {
+    for (;;) {
+      const t0 = performance.now();
+      const r = await it.next();
+      timings.loader += performance.now() - t0;
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }
 
 export interface FitResult {
@@ -70,11 +106,13 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
     let epochSteps = 0;
     let epochLossSum = 0;
     let epochLossCount = 0;
-    for await (const { x, y } of loader) {
+    const timings = opts.timings;
+    for await (const { x, y } of timings ? timedBatches(loader, timings) : loader) {
       throwIfAborted(signal);
       step++;
       epochSteps++;
       const wantLoss = lossEvery > 0 && step % lossEvery === 0;
+      let t0 = timings ? performance.now() : 0;
       const kept = tidy(() => {
         optimizer.zeroGrad();
         const l = lossFn(model.forward(x), y);
@@ -88,10 +126,16 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
         x.dispose();
         y.dispose();
       }
+      if (timings) {
+        const t1 = performance.now();
+        timings.record += t1 - t0;
+        t0 = t1;
+      }
       let value: number | undefined;
       if (kept) {
         value = await kept.item();
         kept.dispose();
+        if (timings) timings.readback += performance.now() - t0;
         if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
           throw new Error(
             `webgrad: fit: the loss became ${value} at step ${step} (epoch ${epoch + 1}); the model's weights are ` +
@@ -104,8 +148,11 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
       } else {
         // submit the step's work (no readback); also yields so an abort can arrive
         await getBackend().flush();
+        if (timings) timings.flush += performance.now() - t0;
       }
+      if (timings) t0 = performance.now();
       await opts.onStep?.({ epoch, step, loss: value });
+      if (timings) timings.callback += performance.now() - t0;
     }
     await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
   }

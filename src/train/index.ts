@@ -1,5 +1,5 @@
 // wg.train: the training loop and the evaluator.
 export {
-  fit, evaluate, type Batch, type Loader, type FitOptions, type FitResult, type StepInfo, type EpochInfo,
+  emptyFitTimings, fit, evaluate, type FitTimings, type Batch, type Loader, type FitOptions, type FitResult, type StepInfo, type EpochInfo,
   type EvaluateOptions, type EvaluateResult,
 } from './fit.js';

@@ -1,6 +1,7 @@
 // The CPU backend: the numerical reference. Plain loops over typed arrays; reductions and
 // matmul accumulate in float64 (JS numbers) and round once when stored.
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { pairwiseL1 } from './distance.js';
@@ -96,5 +97,6 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
     conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
     maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
+    augmentImages,
   };
 }

@@ -1,6 +1,7 @@
 // The WebGPU backend: device.ts (device, pool, pipelines, recorder) plus one launcher file
 // per kernel family. `createWebGPUBackend` returns the same `Backend` interface as the CPU one.
 import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { type DeviceOptions, WebGPUDevice } from './device.js';
@@ -70,6 +71,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     avgPool2d: (x, out, args) => avgPool2d(dev, x, out, args),
     avgPool2dBackward: (g, out, args) => avgPool2dBackward(dev, g, out, args),
     dropout: (x, out, p, seed) => dropout(dev, x, out, p, seed),
+    augmentImages: (images, params, out, args) => augmentImages(dev, images, params, out, args),
     pairwiseL1: (a, b, m, n, d, out) => pairwiseL1(dev, a, b, m, n, d, out),
     topkSmallest: (x, rows, cols, k, out) => topkSmallest(dev, x, rows, cols, k, out),
     knnVote: (nb, labels, rows, kmax, k, classes, out) => knnVote(dev, nb, labels, rows, kmax, k, classes, out),
@@ -81,6 +83,6 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
 export { WebGPUDevice, GpuStorage, Uniforms, gpuStorage, sizeClass } from './device.js';
 export type { DeviceOptions, DispatchSpec } from './device.js';
 export { preprocess } from './preprocess.js';
-export { getMatmulTuning, setMatmulTuning, setMatmulVariant, tuneMatmul } from './matmul-tuner.js';
+export { getMatmulTuning, matmulTuningSettled, setMatmulTuning, setMatmulVariant, tuneMatmul } from './matmul-tuner.js';
 export type { MatmulTuningEntry, MatmulTuningOptions, MatmulTuningTable } from './matmul-tuner.js';
 export { MATMUL_SHAPE_CLASSES, matmulShapeClass, matmulVariants, type MatmulShapeClass } from './matmul.js';

@@ -267,6 +267,16 @@ export function setMatmulTuning(backend: HasDevice, table: MatmulTuningTable): b
   return tunerFor(deviceOf(backend)).setTable(table);
 }
 
+/**
+ * Resolves when every background measurement started so far has finished. A training loop
+ * awaits it after its first step (which meets every matmul shape class): measurements time
+ * wall-clock around the queue, so training steps submitted meanwhile would be counted as the
+ * candidates' time and could crown a slow variant.
+ */
+export async function matmulTuningSettled(backend: HasDevice): Promise<void> {
+  await tunerFor(deviceOf(backend)).settled();
+}
+
 /** measures now (ahead of a training loop or a benchmark) and returns the chosen variant's name */
 export async function tuneMatmul(backend: HasDevice, args: MatmulArgs): Promise<string> {
   return (await tunerFor(deviceOf(backend)).tuneShape(args)).name;
