@@ -69,20 +69,18 @@ export function emptyFitTimings(): FitTimings {
   return { loader: 0, record: 0, flush: 0, readback: 0, callback: 0 };
 }
 
-/** Iterates an (async) iterable, adding the time spent waiting for each item to `timings.loader`. */
-async function* timedBatches(loader: Loader, timings: FitTimings): AsyncGenerator<Batch, void, undefined> {
-  const it = Symbol.asyncIterator in loader ? (loader as AsyncIterable<Batch>)[Symbol.asyncIterator]() : (loader as Iterable<Batch>)[Symbol.iterator]();
-  try {
-    for (;;) {
-      const t0 = performance.now();
-      const r = await it.next();
-      timings.loader += performance.now() - t0;
-      if (r.done) return;
-      yield r.value;
-    }
-  } finally {
-    await it.return?.();
-  }
+/**
+ * A lap clock over `timings`: each call adds the time since the previous call to `phase`
+ * (none: just restart). Without timings it does nothing, so the step pays no clock reads.
+ */
+function lapClock(timings: FitTimings | undefined): (phase?: keyof FitTimings) => void {
+  if (!timings) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    if (phase) timings[phase] += now - last;
+    last = now;
+  };
 }
 
 export interface FitResult {
@@ -106,13 +104,13 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
     let epochSteps = 0;
     let epochLossSum = 0;
     let epochLossCount = 0;
-    const timings = opts.timings;
-    for await (const { x, y } of timings ? timedBatches(loader, timings) : loader) {
+    const lap = lapClock(opts.timings);
+    for await (const { x, y } of loader) {
+      lap('loader'); // since the previous step's callback (or the epoch's start)
       throwIfAborted(signal);
       step++;
       epochSteps++;
       const wantLoss = lossEvery > 0 && step % lossEvery === 0;
-      let t0 = timings ? performance.now() : 0;
       const kept = tidy(() => {
         optimizer.zeroGrad();
         const l = lossFn(model.forward(x), y);
@@ -126,16 +124,12 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
         x.dispose();
         y.dispose();
       }
-      if (timings) {
-        const t1 = performance.now();
-        timings.record += t1 - t0;
-        t0 = t1;
-      }
+      lap('record');
       let value: number | undefined;
       if (kept) {
         value = await kept.item();
         kept.dispose();
-        if (timings) timings.readback += performance.now() - t0;
+        lap('readback');
         if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
           throw new Error(
             `webgrad: fit: the loss became ${value} at step ${step} (epoch ${epoch + 1}); the model's weights are ` +
@@ -148,11 +142,10 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
       } else {
         // submit the step's work (no readback); also yields so an abort can arrive
         await getBackend().flush();
-        if (timings) timings.flush += performance.now() - t0;
+        lap('flush');
       }
-      if (timings) t0 = performance.now();
       await opts.onStep?.({ epoch, step, loss: value });
-      if (timings) timings.callback += performance.now() - t0;
+      lap('callback');
     }
     await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
   }

@@ -7,6 +7,31 @@ import { runDemo, startDemoServer } from '../../bench/cifar/driver.js';
 import { launchChromium } from '../../bench/harness/browser.js';
 import type { ClassicPageState } from '../../demo/src/classic/main.js';
 
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof launchChromium>>['newPage']>>;
+
+/**
+ * Serves the demo, opens `path` in headless Chromium and runs `check` on the page; the page's
+ * uncaught errors and console errors are collected and must be none. Everything is closed after.
+ */
+async function withDemoPage(path: string, check: (page: Page) => Promise<void>): Promise<void> {
+  const server = await startDemoServer();
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(`[page error] ${e instanceof Error ? e.message : String(e)}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`[console.error] ${m.text()}`);
+    });
+    await page.goto(new URL(path, server.url).href);
+    await check(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 interface ConformanceReport {
   adapter: string;
   passed: number;
@@ -36,35 +61,18 @@ describe('demo page (headless Chromium)', () => {
   }, 60_000);
 
   it('conformance page: every op matches the CPU reference on the browser adapter', async () => {
-    const server = await startDemoServer();
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      await page.goto(new URL('conformance.html', server.url).href);
+    await withDemoPage('conformance.html', async (page) => {
       await page.waitForFunction(() => (window as unknown as { webgradConformance?: unknown }).webgradConformance, { timeout: 50_000 });
       const report = await page.evaluate(() => (window as unknown as { webgradConformance: ConformanceReport }).webgradConformance);
       expect(report.results.filter((r) => !r.pass)).toEqual([]);
       expect(report.passed).toBeGreaterThan(20);
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 60_000);
 
   it('classic-course page: every panel computes and draws, with no console errors (tiny settings)', async () => {
-    const server = await startDemoServer();
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(`[page error] ${e instanceof Error ? e.message : String(e)}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(`[console.error] ${m.text()}`);
-      });
-      await page.goto(new URL('classic.html?steps=5&raceSteps=5&images=40&epochs=1&synthetic=1', server.url).href);
+    await withDemoPage('classic.html?steps=5&raceSteps=5&images=40&epochs=1&synthetic=1', async (page) => {
       await page.waitForFunction(() => (window as unknown as { webgradClassic?: ClassicPageState }).webgradClassic?.status !== 'running', { timeout: 100_000, polling: 500 });
       const state = await page.evaluate(() => (window as unknown as { webgradClassic: ClassicPageState }).webgradClassic);
-      expect(errors).toEqual([]);
       expect(state.error).toBeUndefined();
       expect(state.status).toBe('done');
       expect(Object.keys(state.panels)).toEqual(['regions', 'transform', 'race', 'linear']);
@@ -81,9 +89,6 @@ describe('demo page (headless Chromium)', () => {
         });
         expect(colours, id).toBeGreaterThan(1);
       }
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+    });
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { Linear, ReLU, Sequential, functional as F } from '../../src/nn/index.js
 import { Adam } from '../../src/optim/index.js';
 import { Random } from '../../src/random.js';
 import { getBackend } from '../../src/runtime.js';
-import { type Batch, evaluate, fit } from '../../src/train/index.js';
+import { type Batch, emptyFitTimings, evaluate, fit } from '../../src/train/index.js';
 import { devices, useDevice } from '../helpers.js';
 
 const CLASSES = 3;
@@ -33,6 +33,26 @@ const net = (): Sequential => new Sequential(new Linear(2, 16, { seed: 1 }), new
 
 describe.each(devices)('train.fit on %s', (device) => {
   useDevice(device);
+
+  it('timings: a slow loader and a slow callback land in their own phases', async () => {
+    const model = net();
+    const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+    const timings = emptyFitTimings();
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    async function* slowBlobs(): AsyncGenerator<Batch> {
+      for (const b of blobs(3, 8, 7)) {
+        await pause(30);
+        yield b;
+      }
+    }
+    await fit(model, slowBlobs(), { optimizer, loss: F.crossEntropy, lossEvery: 3, timings, onStep: () => pause(20) });
+    expect(timings.loader).toBeGreaterThanOrEqual(3 * 25);
+    expect(timings.callback).toBeGreaterThanOrEqual(3 * 15);
+    expect(timings.readback).toBeGreaterThan(0); // step 3 read its loss
+    expect(timings.record).toBeGreaterThan(0);
+    optimizer.dispose();
+    model.dispose();
+  });
 
   it('learns separable blobs; losses only read when lossEvery asks', async () => {
     const model = net();
