@@ -48,8 +48,6 @@ describe.each(devices)('train.fit on %s', (device) => {
     await fit(model, slowBlobs(), { optimizer, loss: F.crossEntropy, lossEvery: 3, timings, onStep: () => pause(20) });
     expect(timings.loader).toBeGreaterThanOrEqual(3 * 25);
     expect(timings.callback).toBeGreaterThanOrEqual(3 * 15);
-    expect(timings.readback).toBeGreaterThan(0); // step 3 read its loss
-    expect(timings.record).toBeGreaterThan(0);
     optimizer.dispose();
     model.dispose();
   });
