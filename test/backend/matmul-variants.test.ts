@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatmulArgs } from '../../src/backend/types.js';
 import { createWebGPUBackend, type WebGPUBackend } from '../../src/backend/webgpu/index.js';
 import { WebGPUDevice } from '../../src/backend/webgpu/device.js';
-import { chooseMatmulVariant, matmul, matmulShapeClass, matmulVariants } from '../../src/backend/webgpu/matmul.js';
+import { chooseMatmulVariant, fittedVariant, matmul, type MatmulVariant, matmulShapeClass, matmulVariants } from '../../src/backend/webgpu/matmul.js';
 import {
   configureMatmulTuning, getMatmulTuning, MatmulTuner, setMatmulTuning, setMatmulVariant, timeVariant, tuneMatmul, tunerFor,
 } from '../../src/backend/webgpu/matmul-tuner.js';
@@ -77,7 +77,7 @@ beforeAll(async () => {
 
 afterAll(() => backend?.destroy());
 
-async function runVariant(name: string, g: MatmulArgs, seed: number): Promise<void> {
+async function runVariant(v: MatmulVariant, g: MatmulArgs, seed: number): Promise<void> {
   const aLen = (g.aBatchStride === 0 ? 1 : g.batch) * g.m * g.k;
   const bLen = (g.bBatchStride === 0 ? 1 : g.batch) * g.k * g.n;
   const a = random(aLen, seed);
@@ -88,14 +88,14 @@ async function runVariant(name: string, g: MatmulArgs, seed: number): Promise<vo
   // poisoned: an output element the kernel forgets to write stays NaN and fails below
   const out = backend.upload(new Float32Array(g.batch * g.m * g.n).fill(NaN));
   try {
-    matmul(dev, as, bs, out, g, matmulVariants.find((v) => v.name === name));
+    matmul(dev, as, bs, out, g, v);
     const got = (await backend.read(out)) as Float32Array;
     let worst = 0;
     for (let i = 0; i < got.length; i++) {
       const err = Math.abs(got[i] - ref.value[i]) / (ref.scale[i] + 1e-30);
       worst = Number.isNaN(got[i]) ? Infinity : Math.max(worst, err);
     }
-    expect(worst, `${name}: worst error relative to Σ|a·b|`).toBeLessThanOrEqual(1e-5);
+    expect(worst, `${v.name}: worst error relative to Σ|a·b|`).toBeLessThanOrEqual(1e-5);
   } finally {
     for (const s of [as, bs, out]) backend.free(s);
   }
@@ -105,9 +105,31 @@ describe('matmul variants vs the float64 reference', () => {
   for (const v of matmulVariants) {
     it(v.name, async () => {
       let seed = 1;
-      for (const c of CASES) await runVariant(v.name, c.args, (seed += 7));
+      for (const c of CASES) await runVariant(v, c.args, (seed += 7));
     });
   }
+});
+
+// products with a side ≤ 32 (a classifier head, its weight gradient): the workgroup fitted to them
+const NARROW_CASES: MatmulArgs[] = [
+  ...CASES.map((c) => c.args).filter((g) => g.m <= 32 || g.n <= 32),
+  args(1, 70, 100, 10, { transB: true }), // x·Wᵀ of a 10-class head
+  args(1, 10, 45, 100, { transA: true }), // its weight gradient gᵀ·x
+  args(1, 37, 16, 24), // n side, cols of 8
+];
+
+describe('matmul fitted to a narrow product vs the float64 reference', () => {
+  it.each(NARROW_CASES.map((g) => [`${g.m}x${g.k}·${g.k}x${g.n}${g.transA ? ' transA' : ''}${g.transB ? ' transB' : ''}`, g] as const))('%s', async (_, g) => {
+    const v = fittedVariant(g)!;
+    expect(v.name).toMatch(/^fitted/);
+    await runVariant(v, g, g.m * 31 + g.n);
+  });
+
+  it('is chosen on a software adapter only, and not for products wide on both sides', () => {
+    const narrow = NARROW_CASES[NARROW_CASES.length - 2];
+    expect(chooseMatmulVariant(dev, narrow).name.startsWith('fitted')).toBe(dev.isSoftwareAdapter);
+    expect(fittedVariant(args(1, 33, 8, 33))).toBeUndefined();
+  });
 });
 
 describe('matmul tuner', () => {
@@ -131,19 +153,19 @@ describe('matmul tuner', () => {
     expect(Object.keys(entry.gflops!).sort()).toEqual([...candidates].sort());
     expect(Math.max(...Object.values(entry.gflops!))).toBeGreaterThan(0);
     expect(entry.gflops![name]).toBe(Math.max(...Object.values(entry.gflops!)));
-    expect(chooseMatmulVariant(dev, smallAligned).name).toBe(name);
+    expect(tunerFor(dev).choose(smallAligned).name).toBe(name);
   });
 
   it('measures in the background on first sight and keeps the default meanwhile', async () => {
     const tuner = configureMatmulTuning(dev, { tune: true });
-    const first = chooseMatmulVariant(dev, smallUnaligned);
+    const first = tunerFor(dev).choose(smallUnaligned);
     expect(first.name).toBe('regBlocked4x4');
     // the user's own work recorded meanwhile stays correct
-    await runVariant(first.name, smallUnaligned, 99);
+    await runVariant(first, smallUnaligned, 99);
     await tuner.settled();
     const entry = getMatmulTuning(backend).classes['small-unaligned'];
     expect(entry?.source).toBe('measured');
-    expect(chooseMatmulVariant(dev, smallUnaligned).name).toBe(entry!.variant);
+    expect(tunerFor(dev).choose(smallUnaligned).name).toBe(entry!.variant);
   });
 
   it('respects overrides, and round-trips the table through JSON', () => {
@@ -151,7 +173,7 @@ describe('matmul tuner', () => {
     const large = args(1, 1024, 1024, 1024);
     expect(chooseMatmulVariant(dev, large).name).toBe('regBlocked8x4'); // no measurement started: an override exists
     setMatmulVariant(backend, 'small-aligned', 'regBlocked8x8Scalar');
-    expect(chooseMatmulVariant(dev, smallAligned).name).toBe('regBlocked8x8Scalar');
+    expect(tunerFor(dev).choose(smallAligned).name).toBe('regBlocked8x8Scalar');
     expect(() => setMatmulVariant(backend, 'small-aligned', 'noSuchKernel')).toThrow(/unknown matmul variant/);
 
     const saved = JSON.parse(JSON.stringify(getMatmulTuning(backend)));

@@ -9,7 +9,7 @@ import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.j
 import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
-import { chooseMatmulVariant, matmul, type MatmulVariant, variant } from './matmul.js';
+import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
 
 const WGX = 8;
@@ -203,29 +203,6 @@ function batchedMatmul(batch: number, m: number, n: number, k: number, o: Partia
   return { batch, m, n, k, transA: false, transB: false, aBatchStride: m * k, bBatchStride: k * n, ...o };
 }
 
-const fittedVariants = new Map<string, MatmulVariant>();
-
-/**
- * The conv GEMMs have a small side (m = cOut = 16 or 20 on the CIFAR net, n = cIn·kH·kW = 75
- * for a weight gradient) where the matmul's 64×64 register tiles compute mostly clamped
- * duplicate rows: 75% wasted work at m = 16, and on a software adapter every invocation costs
- * CPU time. There the workgroup is shaped to the product instead: 8 (or 4) rows per invocation,
- * as few invocation rows as cover m, and as few columns as cover n (up to 64 invocations).
- * Measured in bench:conv (Chromium, SwiftShader): forward 0.30 → 0.42 GFLOP/s, weight gradient
- * 0.18 → 0.50 on the first CIFAR layer; m > 32 keeps the tuner's choice.
- */
-function convMatmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs): void {
-  // m = 75 (an input gradient's cIn·kH·kW) measured faster on the default 8-row tiles
-  if (!dev.isSoftwareAdapter || args.m > 32) return matmul(dev, a, b, out, args, chooseMatmulVariant(dev, args));
-  const rows = args.m % 8 === 0 ? 8 : 4;
-  const wgy = Math.min(8, Math.ceil(args.m / rows));
-  const wgx = Math.max(1, Math.min(Math.floor(64 / wgy), Math.ceil(args.n / 8)));
-  const name = `convFitted${rows}x8.${wgx}x${wgy}`;
-  let v = fittedVariants.get(name);
-  if (!v) fittedVariants.set(name, (v = variant({ name, kind: 'registers', rows, cols: 8, wgx, wgy, vecLoads: true, tileK: 0 })));
-  matmul(dev, a, b, out, args, v);
-}
-
 function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs, activation: ConvActivation, alpha: number): void {
   requireUngrouped(a);
   const rows = columnRows(a);
@@ -235,7 +212,7 @@ function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Stor
     const cols = columnsOf(dev, x, a, n0, images, single);
     // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute
     const product = single ? out : dev.alloc(images * a.cOut * outHW, 'float32');
-    convMatmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
+    matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
     freeUnless(dev, cols, x);
     if (product !== out || epilogue) runEpilogue(dev, product, bias, out, a, n0, images, activation, alpha);
     freeUnless(dev, product, out);
@@ -267,7 +244,7 @@ function conv2dBackwardInputIm2col(dev: WebGPUDevice, grad: Storage, weight: Sto
     const g = gradChunk(dev, grad, a, n0, images, single);
     // cols[n] [rows, outHW] = Wᵀ [rows, cOut] · g[n] [cOut, outHW]; W is read transposed in place
     const cols = dev.alloc(images * columnsPerImage(a), 'float32');
-    convMatmul(dev, weight, g, cols, batchedMatmul(images, rows, outHW, a.cOut, { transA: true, aBatchStride: 0 }));
+    matmul(dev, weight, g, cols, batchedMatmul(images, rows, outHW, a.cOut, { transA: true, aBatchStride: 0 }));
     freeUnless(dev, g, grad);
     col2im(dev, cols, out, a, n0, images);
     dev.free(cols);
@@ -286,7 +263,7 @@ function conv2dBackwardWeightIm2col(dev: WebGPUDevice, grad: Storage, x: Storage
     // then an ordered sum over the images and the chunks: deterministic, no atomics
     const direct = single && images === 1;
     const partials = direct ? out : dev.alloc(images * weightSize, 'float32');
-    convMatmul(dev, g, cols, partials, batchedMatmul(images, a.cOut, rows, outHW, { transB: true }));
+    matmul(dev, g, cols, partials, batchedMatmul(images, a.cOut, rows, outHW, { transB: true }));
     freeUnless(dev, cols, x);
     freeUnless(dev, g, grad);
     if (!direct) {
