@@ -78,7 +78,7 @@ export default defineConfig({
   // pre-bundled up front: discovering them on first use would reload the page mid-run
   optimizeDeps: {
     entries: ['index.html', 'conformance.html', 'classic.html'],
-    include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-webgpu'],
+    include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-backend-webgl'],
   },
   worker: { format: 'es' },
   build: {

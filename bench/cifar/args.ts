@@ -20,7 +20,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --synthetic         tiny generated images instead of CIFAR-10 (a smoke test)
   --trainLimit N / --testLimit N   use only the first N images
   --json FILE         (default bench/results/cifar.json)
-  --peer tfjs         also train the same net with TensorFlow.js (WebGPU) for --steps steps`;
+  --peer tfjs|tfjs-webgl|tfjs,tfjs-webgl   also train the same net with TensorFlow.js's WebGPU
+                      and/or WebGL backend for --steps steps, on the same adapter`;
 
 export function parseArgs(argv: readonly string[]): BenchArgs {
   const config: TrainConfig = { ...DEFAULT_CONFIG };
@@ -51,6 +52,6 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
         }
     }
   }
-  if (config.peer === 'tfjs' && config.steps === 0) config.steps = 50; // the comparison is a fixed number of steps
+  if (config.peer?.length && config.steps === 0) config.steps = 50; // the comparison is a fixed number of steps
   return { config, dataDir, jsonPath };
 }

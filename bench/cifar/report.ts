@@ -79,11 +79,14 @@ export function resultTable(r: RunResult): string {
       : []),
     ['adapter', `${r.backend}: ${r.adapter}${r.isSoftwareAdapter ? ' — a software adapter (CPU); a real GPU is far faster' : ''}`],
   ];
-  if (r.peer) {
+  for (const peer of r.peers ?? []) {
+    const perStep = peer.perStep.submits === null
+      ? `${peer.perStep.dispatches.toFixed(1)} draw calls`
+      : `${peer.perStep.dispatches.toFixed(1)} dispatches, ${peer.perStep.submits.toFixed(2)} submits`;
     rows.push(
-      ['peer', `${r.peer.library}: ${r.peer.steps} steps, ${r.peer.trainImagesPerSecond.toFixed(1)} img/s, final loss ${r.peer.finalLoss.toFixed(4)}`],
-      ['peer per step', `${r.peer.perStep.dispatches.toFixed(1)} dispatches, ${r.peer.perStep.submits.toFixed(2)} submits`],
-      ['webgrad / peer', `${(r.trainImagesPerSecond / r.peer.trainImagesPerSecond).toFixed(2)}× the images/s`],
+      ['peer', `${peer.library}: ${peer.steps} steps, ${peer.trainImagesPerSecond.toFixed(1)} img/s, final loss ${peer.finalLoss.toFixed(4)}`],
+      ['peer per step', perStep],
+      ['webgrad / peer', `${(r.trainImagesPerSecond / peer.trainImagesPerSecond).toFixed(2)}× the images/s`],
     );
   }
   const width = Math.max(...rows.map(([k]) => k.length));

@@ -8,6 +8,9 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 export type BackendName = 'webgpu' | 'cpu';
 export const SCHEDULE_NAMES = ['constant', 'cosine', 'onecycle'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
+/** the TensorFlow.js backends a run can be compared with on the same adapter */
+export const PEER_NAMES = ['tfjs', 'tfjs-webgl'] as const;
+export type PeerName = (typeof PEER_NAMES)[number];
 /** 'cifar10': the real data set served under /data/cifar10/; 'synthetic': tiny generated images (tests) */
 export type DataName = 'cifar10' | 'synthetic';
 
@@ -39,8 +42,11 @@ export interface TrainConfig {
   weightDecay: number;
   /** 'constant' learning rate, or 'cosine': annealed to 0 over the run's steps, or 'onecycle': warm-up to lr then annealed (OneCycleLR) */
   schedule: ScheduleName;
-  /** 'tfjs': after training, train the same architecture with TensorFlow.js's WebGPU backend for comparison */
-  peer?: 'tfjs';
+  /**
+   * After training, train the same architecture with TensorFlow.js for comparison, once per
+   * name: 'tfjs' (its WebGPU backend), 'tfjs-webgl' (its WebGL backend); "tfjs,tfjs-webgl" both.
+   */
+  peer?: PeerName[];
 }
 
 /** Learning rates that train each model in a first epoch without tuning. */
@@ -123,7 +129,7 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
     }
     case 'tune': cfg.tune = flag(value); break;
     case 'schedule': cfg.schedule = oneOf(key, value, SCHEDULE_NAMES); break;
-    case 'peer': cfg.peer = oneOf(key, value, ['tfjs'] as const); break;
+    case 'peer': cfg.peer = value.split(',').map((name) => oneOf(key, name.trim(), PEER_NAMES)); break;
     default: throw new Error(`unknown setting '${key}'`);
   }
 }

@@ -22,7 +22,8 @@ export interface PeerResult {
   library: string;
   steps: number;
   trainImagesPerSecond: number;
-  perStep: { dispatches: number; submits: number };
+  /** WebGPU: compute dispatches and queue submits; WebGL: draw calls (one per shader program run) and no submits (null) */
+  perStep: { dispatches: number; submits: number | null };
   finalLoss: number;
 }
 
@@ -54,7 +55,8 @@ export interface RunResult {
   /** the matmul variant used per shape class (WebGPU), and how it was chosen */
   matmulVariants?: Record<string, string>;
   losses: { step: number; loss: number }[];
-  peer?: PeerResult;
+  /** one per --peer name, in the order given */
+  peers?: PeerResult[];
 }
 
 export type FromWorker =

@@ -1,11 +1,13 @@
-// The comparison run: the same architecture trained with TensorFlow.js's WebGPU backend on
-// the same adapter and the same batches (NHWC, as TensorFlow.js wants), built from
-// tfjs-core ops so no layers package is needed. Dispatches and submits are counted by
-// wrapping the WebGPU entry points, which measures both libraries the same way.
+// The comparison run: the same architecture trained with TensorFlow.js's WebGPU or WebGL
+// backend on the same adapter and the same batches (NHWC, as TensorFlow.js wants), built
+// from tfjs-core ops so no layers package is needed. WebGPU dispatches and submits are
+// counted by wrapping the WebGPU entry points, which measures both libraries the same way;
+// under WebGL the draw calls (one per shader program run) are counted instead.
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone has no gradient functions (the umbrella tfjs package registers them)
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-webgpu';
+import '@tensorflow/tfjs-backend-webgl';
 import * as wg from '../../src/index.js';
 import type { TrainConfig } from './config.js';
 import { learningRate } from './config.js';
@@ -72,13 +74,28 @@ function toNhwc(nchw: Float32Array, batch: number): Float32Array {
   return out;
 }
 
-/** Counts compute dispatches and queue submits made by any library while `counting` is on. */
-class WebGPUCounter {
+/**
+ * Counts compute dispatches and queue submits made by any library while `counting` is on
+ * (WebGPU), or draw calls (WebGL; submits stay null: WebGL has none).
+ */
+class KernelCounter {
   dispatches = 0;
-  submits = 0;
+  submits: number | null = 0;
   counting = false;
-  constructor() {
+  constructor(backend: TfjsBackend) {
     const counter = this;
+    if (backend === 'webgl') {
+      this.submits = null;
+      const gl = WebGL2RenderingContext.prototype;
+      for (const name of ['drawArrays', 'drawElements'] as const) {
+        const draw = gl[name] as (...args: unknown[]) => void;
+        (gl as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, ...args: unknown[]) {
+          if (counter.counting) counter.dispatches++;
+          return draw.apply(this, args);
+        };
+      }
+      return;
+    }
     const passProto = GPUComputePassEncoder.prototype;
     const dispatch = passProto.dispatchWorkgroups;
     passProto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: Parameters<typeof dispatch>) {
@@ -94,10 +111,20 @@ class WebGPUCounter {
   }
 }
 
-export async function trainWithTfjs(cfg: TrainConfig, dataset: wg.data.ImageDataset, steps: number): Promise<PeerResult> {
-  if (!(await tf.setBackend('webgpu'))) throw new Error('TensorFlow.js could not start its WebGPU backend');
+export type TfjsBackend = 'webgpu' | 'webgl';
+
+/** the WebGL renderer behind the masked "WebKit WebGL" (e.g. ANGLE on SwiftShader), so the report names the adapter */
+function webglRenderer(): string {
+  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  if (!gl) return 'no WebGL2 context';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
+
+export async function trainWithTfjs(cfg: TrainConfig, dataset: wg.data.ImageDataset, steps: number, backend: TfjsBackend = 'webgpu'): Promise<PeerResult> {
+  if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js could not start its ${backend === 'webgl' ? 'WebGL' : 'WebGPU'} backend`);
   await tf.ready();
-  const counter = new WebGPUCounter();
+  const counter = new KernelCounter(backend);
   const params = buildParams(cfg);
   const optimizer = optimizerFor(cfg);
   const random = new wg.Random(cfg.seed);
@@ -137,10 +164,13 @@ export async function trainWithTfjs(cfg: TrainConfig, dataset: wg.data.ImageData
   counter.counting = false;
   const seconds = (performance.now() - timedFrom) / 1000;
   const result: PeerResult = {
-    library: `TensorFlow.js ${tf.version_core} (webgpu)`,
+    library: `TensorFlow.js ${tf.version_core} (${backend === 'webgl' ? `webgl on ${webglRenderer()}` : 'webgpu'})`,
     steps,
     trainImagesPerSecond: steps > 1 ? ((steps - 1) * cfg.batch) / seconds : 0,
-    perStep: { dispatches: countedSteps ? counter.dispatches / countedSteps : 0, submits: countedSteps ? counter.submits / countedSteps : 0 },
+    perStep: {
+      dispatches: countedSteps ? counter.dispatches / countedSteps : 0,
+      submits: counter.submits === null ? null : countedSteps ? counter.submits / countedSteps : 0,
+    },
     finalLoss: lastLoss,
   };
   for (const v of Object.values(params)) v.dispose();

@@ -35,10 +35,11 @@ async function start(cfg: TrainConfig, files?: File[]): Promise<void> {
   post({ type: 'status', text: `training ${cfg.model} on ${adapter.name}…` });
   session = new TrainingSession(cfg, dataset, post);
   const result = await session.run(adapter);
-  if (cfg.peer === 'tfjs') {
-    post({ type: 'status', text: `training the same ${cfg.model} with TensorFlow.js (WebGPU) for comparison…` });
+  for (const peer of cfg.peer ?? []) {
+    const tfBackend = peer === 'tfjs-webgl' ? 'webgl' : 'webgpu';
+    post({ type: 'status', text: `training the same ${cfg.model} with TensorFlow.js (${tfBackend}) for comparison…` });
     const { trainWithTfjs } = await import('./tfjs-peer.js');
-    result.peer = await trainWithTfjs(cfg, dataset, result.steps);
+    (result.peers ??= []).push(await trainWithTfjs(cfg, dataset, result.steps, tfBackend));
   }
   post({ type: 'done', result });
 }
