@@ -12,6 +12,7 @@ import { fittedVariant, matmul, type MatmulVariant } from '../src/backend/webgpu
 import { tunerFor } from '../src/backend/webgpu/matmul-tuner.js';
 import { initNode } from '../src/node.js';
 import { Random } from '../src/index.js';
+import { referenceElement } from '../test/matmul-reference.js';
 import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 
@@ -59,15 +60,8 @@ for (const { name, args } of SHAPES) {
     const p = Math.floor(rng.uniform(1, 0, args.batch)[0]);
     const i = Math.floor(rng.uniform(1, 0, args.m)[0]);
     const j = Math.floor(rng.uniform(1, 0, args.n)[0]);
-    let sum = 0;
-    let scale = 0;
-    for (let t = 0; t < args.k; t++) {
-      const x = a[p * args.aBatchStride + (args.transA ? t * args.m + i : i * args.k + t)];
-      const y = b[p * args.bBatchStride + (args.transB ? j * args.k + t : t * args.n + j)];
-      sum += x * y;
-      scale += Math.abs(x * y);
-    }
-    worst = Math.max(worst, Math.abs(got[(p * args.m + i) * args.n + j] - sum) / scale);
+    const { value, scale } = referenceElement(a, b, args, p, i, j);
+    worst = Math.max(worst, Math.abs(got[(p * args.m + i) * args.n + j] - value) / scale);
   }
   for (const s of [as, bs, out]) be.free(s);
   const f = Math.min(...fittedMs);

@@ -11,6 +11,7 @@ import {
   configureMatmulTuning, getMatmulTuning, MatmulTuner, setMatmulTuning, setMatmulVariant, timeVariant, tuneMatmul, tunerFor,
 } from '../../src/backend/webgpu/matmul-tuner.js';
 import { getGpu } from '../helpers.js';
+import { referenceElement } from '../matmul-reference.js';
 
 
 function random(n: number, seed: number): Float32Array {
@@ -36,16 +37,9 @@ function reference(a: Float32Array, b: Float32Array, g: MatmulArgs): { value: Fl
   for (let p = 0; p < g.batch; p++) {
     for (let i = 0; i < g.m; i++) {
       for (let j = 0; j < g.n; j++) {
-        let sum = 0;
-        let abs = 0;
-        for (let t = 0; t < g.k; t++) {
-          const x = a[p * g.aBatchStride + (g.transA ? t * g.m + i : i * g.k + t)];
-          const y = b[p * g.bBatchStride + (g.transB ? j * g.k + t : t * g.n + j)];
-          sum += x * y;
-          abs += Math.abs(x * y);
-        }
-        value[(p * g.m + i) * g.n + j] = sum;
-        scale[(p * g.m + i) * g.n + j] = abs;
+        const e = referenceElement(a, b, g, p, i, j);
+        value[(p * g.m + i) * g.n + j] = e.value;
+        scale[(p * g.m + i) * g.n + j] = e.scale;
       }
     }
   }
