@@ -1,6 +1,7 @@
 // npm run bench: trains a CIFAR-10 model in headless Chromium through the demo page (its
 // training worker, on the browser's WebGPU adapter), evaluates it on the test set, and
 // prints and saves the result. `npm run bench -- --help` lists the flags.
+import { cropPadding } from '../demo/src/config.js';
 import { parseArgs } from './cifar/args.js';
 import { runDemo } from './cifar/driver.js';
 import { ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
@@ -24,14 +25,15 @@ async function main(): Promise<void> {
   });
   progress.finish();
   const { result } = run;
-  console.log(`\n${resultTable(result)}`);
+  const cropPad = cropPadding(args.config);
+  console.log(`\n${resultTable(result, args.config.augment ? `horizontal flip + random crop, shifts up to ±${cropPad} px` : 'none')}`);
   const { losses, ...summary } = result;
   writeJson(args.jsonPath, {
     ...summary,
     testAccuracy: result.testAccuracy,
     browser: run.browserVersion,
     adapterDescription: run.adapterDescription,
-    config: args.config,
+    config: args.config.augment ? { ...args.config, cropPad } : args.config,
     losses,
     date: new Date().toISOString(),
   });

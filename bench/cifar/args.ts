@@ -13,6 +13,8 @@ export const USAGE = `usage: npm run bench -- [flags]
   --epochs N          (default 1)          --steps N     stop after N steps in all
   --batch N           (default 64)         --optimizer sgd|momentum|adam|adamw (default momentum 0.9)
   --lr X              (default: per model) --augment / --no-augment (flip + crop, default off)
+  --cropPad N         the crop's shift range in px when augmenting (default: 2 for convnetjs,
+                      as ConvNetJS's own demo; 4 for the others, torchvision's usual recipe)
   --seed N            --backend webgpu|cpu --lossEvery N (loss readback period, default 10)
   --weightDecay X     (default 0)          --schedule constant|cosine|onecycle (default constant)
   --tune 0|1          WebGPU matmul autotuning after step 1 (default 1)

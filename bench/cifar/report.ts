@@ -61,10 +61,12 @@ export class ProgressPrinter {
   }
 }
 
-export function resultTable(r: RunResult): string {
+/** `augmentation`: how the training images were augmented, in words (the run's config knows, the result does not) */
+export function resultTable(r: RunResult, augmentation?: string): string {
   const rows: [string, string][] = [
     ['model', `${r.model} (${(r.forwardFlopsPerImage / 1e6).toFixed(2)} MFLOP fwd/image, ${r.parameters} params)`],
     ['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`],
+    ...(augmentation === undefined ? [] : [['augmentation', augmentation] as [string, string]]),
     ['epochs', r.epochs.toFixed(3)],
     ['steps', String(r.steps)],
     ['wall time', `${r.wallSeconds.toFixed(1)} s (train ${r.trainSeconds.toFixed(1)} s, test eval ${r.evalSeconds.toFixed(1)} s)`],

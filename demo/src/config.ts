@@ -24,6 +24,8 @@ export interface TrainConfig {
   /** stop after this many steps in all (0: no limit) */
   steps: number;
   augment: boolean;
+  /** augmentation's crop: pad each side by this many pixels, then crop back at a random offset (undefined: the model's own, DEFAULT_CROP_PAD) */
+  cropPad?: number;
   seed: number;
   backend: BackendName;
   data: DataName;
@@ -57,6 +59,19 @@ export const DEFAULT_LR: Record<ModelName, Record<OptimizerName, number>> = {
   convnetjs: { sgd: 5e-2, momentum: 1e-2, adam: 1e-3, adamw: 1e-3 },
   'vgg-bn': { sgd: 1e-1, momentum: 5e-2, adam: 1e-3, adamw: 1e-3 },
 };
+
+/**
+ * Shift range of the random crop, per model. The ConvNetJS net keeps its own demo's setting
+ * (random shifts by up to 2 px, cs.stanford.edu/people/karpathy/convnetjs/demo/cifar10.html);
+ * the others use torchvision's usual CIFAR-10 recipe, RandomCrop(32, padding=4).
+ */
+export const DEFAULT_CROP_PAD: Record<ModelName, number> = {
+  'linear-softmax': 4, 'linear-svm': 4, mlp: 4, convnetjs: 2, 'vgg-bn': 4,
+};
+
+export function cropPadding(cfg: TrainConfig): number {
+  return cfg.cropPad ?? DEFAULT_CROP_PAD[cfg.model];
+}
 
 export const DEFAULT_CONFIG: TrainConfig = {
   model: 'convnetjs',
@@ -113,6 +128,7 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
     case 'epochs': cfg.epochs = Math.max(1, nonNegativeInt(key, value)); break;
     case 'steps': cfg.steps = nonNegativeInt(key, value); break;
     case 'augment': cfg.augment = flag(value); break;
+    case 'cropPad': cfg.cropPad = nonNegativeInt(key, value); break;
     case 'seed': cfg.seed = nonNegativeInt(key, value); break;
     case 'backend': cfg.backend = oneOf(key, value, ['webgpu', 'cpu'] as const); break;
     case 'data': cfg.data = oneOf(key, value, ['cifar10', 'synthetic'] as const); break;

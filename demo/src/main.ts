@@ -25,7 +25,7 @@ const field = (id: string): HTMLInputElement | HTMLSelectElement => $<HTMLInputE
 
 const lossChart = new LineChart($<HTMLCanvasElement>('loss-chart'));
 const accuracyChart = new LineChart($<HTMLCanvasElement>('acc-chart'), [0, 1]);
-const FORM_FIELDS = ['model', 'optimizer', 'lr', 'batch', 'epochs', 'backend', 'data', 'evalEvery'] as const;
+const FORM_FIELDS = ['model', 'optimizer', 'lr', 'batch', 'epochs', 'cropPad', 'backend', 'data', 'evalEvery'] as const;
 
 let worker: Worker | null = null;
 let droppedFiles: File[] = [];

@@ -3,7 +3,7 @@
 // evaluates, and reports through `post`. Pause/stop arrive as method calls.
 import { getMatmulTuning, type WebGPUBackend } from '../../src/backend/webgpu/index.js';
 import * as wg from '../../src/index.js';
-import { learningRate, type TrainConfig } from './config.js';
+import { cropPadding, learningRate, type TrainConfig } from './config.js';
 import { CIFAR_NORMALIZE } from './data.js';
 import { buildModel, firstLayerWeights, forwardFlopsPerImage, lossFor } from './models.js';
 import type { FromWorker, PerStepCounts, RunResult } from './protocol.js';
@@ -113,7 +113,7 @@ export class TrainingSession {
     const { cfg, dataset, post, model } = this;
     const loader = new wg.data.DataLoader(dataset.train, {
       batchSize: cfg.batch, shuffle: true, seed: cfg.seed, dropLast: true, normalize: CIFAR_NORMALIZE,
-      augment: cfg.augment ? { flip: true, crop: { padding: 4 } } : undefined,
+      augment: cfg.augment ? { flip: true, crop: { padding: cropPadding(cfg) } } : undefined,
     });
     const stepsPerEpoch = loader.length;
     const totalSteps = cfg.steps > 0 ? Math.min(cfg.steps, stepsPerEpoch * cfg.epochs) : stepsPerEpoch * cfg.epochs;
