@@ -45,7 +45,7 @@ export class ProgressPrinter {
         if (msg.loss !== undefined) this.lastLoss = msg.loss;
         this.line(
           `step ${msg.step}/${this.totalSteps}  epoch ${msg.epoch + 1}  loss ${Number.isNaN(this.lastLoss) ? '–' : this.lastLoss.toFixed(4)}  ${msg.imagesPerSecond.toFixed(1)} img/s  ` +
-            `elapsed ${formatSeconds(msg.elapsedSeconds)}  ETA ${formatSeconds(msg.etaSeconds)}  mem ${(msg.liveBytes / 2 ** 20).toFixed(1)} MiB`,
+            `elapsed ${formatSeconds(msg.elapsedSeconds)}  ETA ${formatSeconds(msg.etaSeconds)}  GPU mem ${(msg.memory.held / 2 ** 20).toFixed(0)} MiB held, peak ${(msg.memory.peak / 2 ** 20).toFixed(0)} MiB`,
           true,
         );
         break;

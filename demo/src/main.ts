@@ -98,7 +98,8 @@ function onMessage(msg: FromWorker): void {
       if (msg.imagesPerSecond > 0) $('ips').textContent = msg.imagesPerSecond.toFixed(0);
       $('elapsed').textContent = formatSeconds(msg.elapsedSeconds);
       $('eta').textContent = formatSeconds(msg.etaSeconds);
-      $('memory').textContent = `${(msg.liveBytes / 2 ** 20).toFixed(1)} MiB`;
+      $('memory').textContent = `${(msg.memory.held / 2 ** 20).toFixed(1)} MiB`;
+      $('memory').title = `${(msg.memory.live / 2 ** 20).toFixed(1)} MiB in tensors between steps, peak ${(msg.memory.peak / 2 ** 20).toFixed(1)} MiB mid-step; the rest is the pool's free buffers`;
       break;
     case 'accuracy':
       accuracyChart.add(msg.split, msg.step, msg.accuracy, { color: msg.split === 'train' ? '#c33' : '#36c', dots: true });

@@ -59,11 +59,18 @@ export interface RunResult {
   peers?: PeerResult[];
 }
 
+/**
+ * GPU memory, in bytes: `live` in tensors between steps; `held` from the device (live plus the
+ * pool's free buffers kept for reuse); `peak` in tensors at any moment so far (mid-step, with
+ * the activations kept for the backward pass).
+ */
+export interface MemoryInUse { live: number; held: number; peak: number }
+
 export type FromWorker =
   | { type: 'status'; text: string }
   | { type: 'loadProgress'; file: string; bytesDone: number; bytesTotal?: number }
   | { type: 'ready'; adapter: string; isSoftwareAdapter: boolean; trainImages: number; testImages: number; stepsPerEpoch: number; totalSteps: number; parameters: number }
-  | { type: 'step'; step: number; epoch: number; loss?: number; imagesPerSecond: number; elapsedSeconds: number; etaSeconds: number; liveBytes: number }
+  | { type: 'step'; step: number; epoch: number; loss?: number; imagesPerSecond: number; elapsedSeconds: number; etaSeconds: number; memory: MemoryInUse }
   | { type: 'accuracy'; step: number; split: 'train' | 'test'; accuracy: number }
   | { type: 'epoch'; epoch: number; step: number; testAccuracy: number; confusion: number[][] }
   | { type: 'weights'; kind: 'templates' | 'filters'; shape: number[]; data: Float32Array }

@@ -171,7 +171,8 @@ export class TrainingSession {
         const perStepSeconds = step > 1 ? (time - timedFrom) / 1000 / (step - 1) : 0;
         post({
           type: 'step', step, epoch, loss, imagesPerSecond: rate, elapsedSeconds: (time - started) / 1000,
-          etaSeconds: perStepSeconds * (totalSteps - step), liveBytes: now.liveBytes,
+          etaSeconds: perStepSeconds * (totalSteps - step),
+          memory: { live: now.liveBytes, held: now.liveBytes + now.pooledBytes, peak: now.peakBytes },
         });
         if (synced) lastReport = { time, step };
       }

@@ -49,6 +49,13 @@ describe('demo page (headless Chromium)', () => {
     const losses = messages.flatMap((m) => (m.type === 'step' && m.loss !== undefined ? [m.loss] : []));
     expect(losses).toHaveLength(1); // step 2 reads the loss; step 3 is a plain step
     for (const loss of losses) expect(Number.isFinite(loss)).toBe(true);
+    // memory: the pool holds at least the live tensors, and mid-step activations peak above them
+    const memory = messages.flatMap((m) => (m.type === 'step' ? [m.memory] : []));
+    expect(memory.length).toBeGreaterThan(0);
+    for (const { live, held, peak } of memory) {
+      expect(held).toBeGreaterThanOrEqual(live);
+      expect(peak).toBeGreaterThan(live);
+    }
     expect(result.steps).toBe(3);
     expect(result.testImages).toBe(64);
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
