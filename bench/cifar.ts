@@ -25,15 +25,14 @@ async function main(): Promise<void> {
   });
   progress.finish();
   const { result } = run;
-  const cropPad = cropPadding(args.config);
-  console.log(`\n${resultTable(result, args.config.augment ? `horizontal flip + random crop, shifts up to ±${cropPad} px` : 'none')}`);
+  console.log(`\n${resultTable(result, args.config)}`);
   const { losses, ...summary } = result;
   writeJson(args.jsonPath, {
     ...summary,
     testAccuracy: result.testAccuracy,
     browser: run.browserVersion,
     adapterDescription: run.adapterDescription,
-    config: args.config.augment ? { ...args.config, cropPad } : args.config,
+    config: args.config.augment ? { ...args.config, cropPad: cropPadding(args.config) } : args.config,
     losses,
     date: new Date().toISOString(),
   });

@@ -6,6 +6,8 @@
 // Options: --no-implicit (skip the implicit-GEMM timings)  --train-steps=N (0: skip training)
 //          --before (also time the training step with the implicit GEMM forced: slow)
 //          --train-only (skip the per-shape passes: only the two libraries' training steps)
+//          --profile-steps=N (also run N webgrad training steps under wg.profileKernels and print
+//            the GPU time per kernel: where a step's time goes)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
@@ -29,6 +31,7 @@ const options: ConvBenchOptions = {
   implicitShapes: flag('no-implicit') ? [] : ['64×3×32×32 → 16 5×5 pad 2', '64×16×16×16 → 20 5×5 pad 2'],
   trainSteps: numberArg('train-steps', 1),
   trainBefore: flag('before'),
+  profileSteps: numberArg('profile-steps', 0),
 };
 
 function table(rows: ConvBenchRow[]): string {
@@ -63,6 +66,14 @@ if (train) {
   console.log(`\nConvNetJS CIFAR-10 net training step, batch ${train.batch} (img/s): webgrad ${f(webgrad)}` +
     `${webgradImplicit !== null ? `, webgrad with implicit GEMM (before) ${f(webgradImplicit)}` : ''}, tfjs-webgpu ${f(tfjs)}` +
     `${webgrad && tfjs ? ` → ${(webgrad / tfjs).toFixed(1)}x tfjs` : ''}`);
+}
+if (train && train.kernels.length > 0) {
+  const steps = train.profileSteps;
+  const total = train.kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+  console.log(`\nwebgrad's GPU time per kernel over ${steps} profiled training steps (timestamp queries, one pass per dispatch):`);
+  console.log(renderTable(['kernel', 'calls/step', 'ms/step', 'share'], train.kernels.map((k) => [
+    k.label, (k.calls / steps).toFixed(0), (k.milliseconds / steps).toFixed(1), `${((100 * k.milliseconds) / total).toFixed(1)}%`,
+  ]).concat([['total', (train.kernels.reduce((s, k) => s + k.calls, 0) / steps).toFixed(0), (total / steps).toFixed(1), '100%']]), 1));
 }
 const outDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });

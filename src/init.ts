@@ -2,6 +2,7 @@
 import { createCpuBackend } from './backend/cpu/index.js';
 import type { Backend, BackendStats } from './backend/types.js';
 import { createWebGPUBackend, matmulTuningSettled, type MatmulTuningOptions, type WebGPUBackend } from './backend/webgpu/index.js';
+import type { KernelTiming } from './backend/webgpu/profiler.js';
 import { getBackend, hasBackend, setBackend } from './runtime.js';
 
 export interface InitOptions {
@@ -68,6 +69,25 @@ export function resetStats(): void {
 export async function settled(): Promise<void> {
   const be = getBackend();
   if (be.name === 'webgpu') await matmulTuningSettled(be as WebGPUBackend);
+}
+
+/**
+ * GPU time per kernel while `fn` runs: each dispatch in its own timestamped pass (WebGPU with the
+ * adapter's 'timestamp-query' feature). Profiling changes the batching, so time the step itself
+ * without it; this tells where the time goes. Most expensive kernel first.
+ */
+export async function profileKernels(fn: () => unknown): Promise<KernelTiming[]> {
+  const be = getBackend();
+  if (be.name !== 'webgpu') throw new Error(`webgrad: profileKernels needs the WebGPU backend (the active one is '${be.name}')`);
+  const dev = (be as WebGPUBackend).device;
+  await dev.startProfile();
+  try {
+    await fn();
+  } catch (e) {
+    await dev.stopProfile().catch(() => undefined);
+    throw e;
+  }
+  return dev.stopProfile();
 }
 
 /** Submits the work recorded so far (a step boundary); resolves when it is queued. */

@@ -2,6 +2,7 @@
 // lines otherwise), the result table, and the JSON record.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { cropPadding, type TrainConfig } from '../../demo/src/config.js';
 import type { FromWorker, RunResult } from '../../demo/src/protocol.js';
 
 function formatSeconds(s: number): string {
@@ -61,12 +62,20 @@ export class ProgressPrinter {
   }
 }
 
-/** `augmentation`: how the training images were augmented, in words (the run's config knows, the result does not) */
-export function resultTable(r: RunResult, augmentation?: string): string {
+/** the run's training settings in words: what the config knows and the result does not (schedule, weight decay, augmentation) */
+function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, string][] {
+  if (!cfg) return [['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`]];
+  const decay = cfg.weightDecay > 0 ? `, weight decay ${cfg.weightDecay}` : '';
+  return [
+    ['optimizer', `${r.optimizer}, lr ${r.lr} (${cfg.schedule} schedule)${decay}, batch ${r.batch}`],
+    ['augmentation', cfg.augment ? `horizontal flip + random crop, shifts up to ±${cropPadding(cfg)} px` : 'none'],
+  ];
+}
+
+export function resultTable(r: RunResult, cfg?: TrainConfig): string {
   const rows: [string, string][] = [
     ['model', `${r.model} (${(r.forwardFlopsPerImage / 1e6).toFixed(2)} MFLOP fwd/image, ${r.parameters} params)`],
-    ['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`],
-    ...(augmentation === undefined ? [] : [['augmentation', augmentation] as [string, string]]),
+    ...describeTraining(r, cfg),
     ['epochs', r.epochs.toFixed(3)],
     ['steps', String(r.steps)],
     ['wall time', `${r.wallSeconds.toFixed(1)} s (train ${r.trainSeconds.toFixed(1)} s, test eval ${r.evalSeconds.toFixed(1)} s)`],

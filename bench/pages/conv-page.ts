@@ -30,6 +30,8 @@ export interface ConvBenchOptions {
   trainSteps: number;
   /** also time the training step with the implicit GEMM forced (the "before") */
   trainBefore: boolean;
+  /** webgrad training steps run under wg.profileKernels for a per-kernel breakdown (0: none) */
+  profileSteps: number;
 }
 
 export type ConvPass = 'forward' | 'inputGrad' | 'weightGrad';
@@ -49,6 +51,9 @@ export interface ConvBenchRow {
 export interface TrainStepResult {
   batch: number;
   imagesPerSecond: Record<'webgrad' | 'webgradImplicit' | 'tfjs', number | null>;
+  /** webgrad's GPU time per kernel label, summed over `profileSteps` steps (empty when not profiled) */
+  kernels: wg.KernelTiming[];
+  profileSteps: number;
 }
 
 export interface ConvBenchResult {
@@ -175,7 +180,10 @@ async function benchShape(be: WebGPUBackend, s: ConvShape, withImplicit: boolean
 }
 
 async function timeTrainSteps(step: () => Promise<void>, steps: number): Promise<number> {
-  await step(); // compiles every pipeline / program
+  await step(); // compiles every pipeline / program (and starts webgrad's matmul tuner where on)
+  // the tuner's measurements must not share the queue with the timed steps; its picks compile on one more step
+  await wg.settled();
+  await step();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await step();
   return (performance.now() - t0) / 1000 / steps;
@@ -193,10 +201,19 @@ async function runConvBench(opts: ConvBenchOptions, progress: (line: string) => 
   let train: TrainStepResult | null = null;
   if (opts.trainSteps > 0) {
     const batch = 64;
-    train = { batch, imagesPerSecond: { webgrad: null, webgradImplicit: null, tfjs: null } };
+    train = { batch, imagesPerSecond: { webgrad: null, webgradImplicit: null, tfjs: null }, kernels: [], profileSteps: opts.profileSteps };
+    // the training step as users get it: matmul variants measured per shape class (the per-shape
+    // rows above use the untuned heuristic, so no background measurement shares their timed runs)
+    configureMatmulTuning(be.device, { tune: true });
     const ours = webgradConvNetStep(batch);
     train.imagesPerSecond.webgrad = batch / (await timeTrainSteps(ours.step, opts.trainSteps));
     progress(`training step (batch ${batch}): webgrad ${train.imagesPerSecond.webgrad.toFixed(1)} img/s`);
+    if (opts.profileSteps > 0) {
+      train.kernels = await wg.profileKernels(async () => {
+        for (let i = 0; i < opts.profileSteps; i++) await ours.step();
+      });
+      progress(`training step: profiled ${opts.profileSteps} webgrad steps (${train.kernels.length} kernel labels)`);
+    }
     if (opts.trainBefore) {
       forceConvAlgorithm('implicitGemm');
       train.imagesPerSecond.webgradImplicit = batch / (await timeTrainSteps(ours.step, 1));

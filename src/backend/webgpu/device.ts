@@ -7,6 +7,7 @@ import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
 import { describeAdapter, isSoftware } from './adapter.js';
 import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
 import { preprocess } from './preprocess.js';
+import { KernelProfiler, type KernelTiming } from './profiler.js';
 import { shaders as generatedShaders } from './shaders.generated.js';
 
 export { GpuStorage, gpuStorage, sizeClass, Uniforms };
@@ -128,7 +129,9 @@ export class WebGPUDevice {
       const v = (adapter.limits as unknown as Record<string, number | undefined>)[name];
       if (typeof v === 'number') requiredLimits[name] = v;
     }
-    const device = await adapter.requestDevice({ requiredLimits });
+    // timestamps only serve kernel profiling (startProfile); asked for where the adapter has them
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
     const info = adapter.info as GPUAdapterInfo | undefined;
     const isFallback = !!(adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
     return new WebGPUDevice(device, info, isFallback, opts, [gpu, adapter]);
@@ -427,6 +430,7 @@ export class WebGPUDevice {
     dev.pushErrorScope('validation');
     let arena: GpuStorage | null = null;
     let staging: GPUBuffer | null = null;
+    let submitted = false;
     try {
       if (uniformBytes > 0) {
         arena = this.allocRaw(uniformBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -448,11 +452,18 @@ export class WebGPUDevice {
         staging.unmap();
       }
       const enc = dev.createCommandEncoder();
+      const profiler = this.profiler;
+      profiler?.beginSubmit(cmds.filter((c) => c.kind === 'dispatch').length);
       let pass: GPUComputePassEncoder | null = null;
       let ui = 0;
       let uo = 0;
       for (const c of cmds) {
         if (c.kind === 'dispatch') {
+          if (profiler) {
+            // one pass per dispatch, so its timestamps bracket this kernel alone
+            pass?.end();
+            pass = enc.beginComputePass(profiler.passFor(c.spec.label ?? `${c.spec.shader}.${c.spec.entry}`));
+          }
           pass ??= enc.beginComputePass();
           const pl = resolved.get(c.key)!;
           const size = c.spec.uniforms.byteLength;
@@ -474,9 +485,12 @@ export class WebGPUDevice {
         }
       }
       if (pass) pass.end();
+      profiler?.endEncoding(enc);
       dev.queue.submit([enc.finish()]);
       this.counters.submits++;
+      submitted = true;
     } finally {
+      this.profiler?.afterSubmit(submitted);
       if (staging) staging.destroy();
       if (arena) this.freeRaw(arena);
       const validation = await dev.popErrorScope();
@@ -505,7 +519,28 @@ export class WebGPUDevice {
     s.buffer = null;
   }
 
-  // ---------------------------------------------------------------- stats / lifetime
+  // ---------------------------------------------------------------- stats / profiling / lifetime
+
+  private profiler: KernelProfiler | null = null;
+
+  /** times every dispatch submitted from now on (see profiler.ts); work recorded earlier is submitted untimed first */
+  async startProfile(): Promise<void> {
+    if (this.profiler) throw new Error('webgrad: a kernel profile is already running (call stopProfile() first)');
+    await this.flush();
+    this.profiler = new KernelProfiler(this.device);
+  }
+
+  /** submits what is recorded, stops timing and returns the GPU time per kernel label, most expensive first */
+  async stopProfile(): Promise<KernelTiming[]> {
+    const profiler = this.profiler;
+    if (!profiler) throw new Error('webgrad: stopProfile() without startProfile()');
+    try {
+      await this.flush();
+    } finally {
+      this.profiler = null;
+    }
+    return profiler.results();
+  }
 
   stats(): BackendStats {
     return {
