@@ -26,10 +26,21 @@ const WG = 256u;
 
 @group(0) @binding(0) var<uniform> u: U;
 @group(0) @binding(1) var<storage, read> SRC: array<f32>;
+#if VEC4_ROWS
+// im2col when outW % 4 == 0: each row segment is stored as outW/4 vec4s (4× fewer stores)
+@group(0) @binding(2) var<storage, read_write> DST: array<vec4<f32>>;
+#else
 @group(0) @binding(2) var<storage, read_write> DST: array<f32>;
+#endif
 
 fn linearIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
   return (wid.y * nwg.x + wid.x) * WG + lid.x;
+}
+
+// x at column iw of the input row starting at srcRow; 0 in the padding
+fn tap(srcRow: u32, iw: i32, rowInside: bool) -> f32 {
+  let inside = rowInside && iw >= 0 && iw < i32(u.w);
+  return select(0.0, SRC[srcRow + u32(select(0, iw, inside))], inside);
 }
 
 // one invocation per output row (n, (c, kh, kw), oh): its outW columns share the index math
@@ -45,18 +56,24 @@ fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let c = row / kHW;
   let kh = (row % kHW) / u.kW;
   let kw = row % u.kW;
-  let dst = i * u.outW;
   // signed: a tap left of / above the input is negative, hence out of range
   let ih = i32(oh * u.strideH + kh * u.dilH) - i32(u.padH);
-  if (ih < 0 || ih >= i32(u.h)) {
-    for (var ow = 0u; ow < u.outW; ow++) { DST[dst + ow] = 0.0; }
-    return;
-  }
-  let srcRow = (((u.n0 + n) * u.c + c) * u.h + u32(ih)) * u.w;
+  let rowInside = ih >= 0 && ih < i32(u.h);
+  let srcRow = (((u.n0 + n) * u.c + c) * u.h + u32(select(0, ih, rowInside))) * u.w;
   var iw = i32(kw * u.dilW) - i32(u.padW);
+#if VEC4_ROWS
+  let dst = i * (u.outW / 4u);
+  let step = i32(u.strideW);
+  for (var q = 0u; q < u.outW / 4u; q++) {
+    DST[dst + q] = vec4<f32>(tap(srcRow, iw, rowInside), tap(srcRow, iw + step, rowInside),
+                             tap(srcRow, iw + 2 * step, rowInside), tap(srcRow, iw + 3 * step, rowInside));
+    iw += 4 * step;
+  }
+}
+#else
+  let dst = i * u.outW;
   for (var ow = 0u; ow < u.outW; ow++) {
-    let inside = iw >= 0 && iw < i32(u.w);
-    DST[dst + ow] = select(0.0, SRC[srcRow + u32(select(0, iw, inside))], inside);
+    DST[dst + ow] = tap(srcRow, iw, rowInside);
     iw += i32(u.strideW);
   }
 }
@@ -120,3 +137,4 @@ fn sum_images(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   for (var p = 0u; p < u.images; p++) { acc += SRC[p * u.total + i]; }
   DST[i] = acc;
 }
+#endif

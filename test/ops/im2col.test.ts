@@ -29,6 +29,8 @@ const GEOMETRIES: Geometry[] = [
   { name: '2×6×7×9, groups 3 → 9 3×2, stride [2, 1], pad 1', x: [2, 6, 7, 9], w: [9, 2, 3, 2], stride: [2, 1], pad: 1, groups: 3 },
   { name: '3×20×5×5 → 17 1×1 (pointwise: cols = x)', x: [3, 20, 5, 5], w: [17, 20, 1, 1] },
   { name: '2×5×9×8 → 3 1×1, stride 2', x: [2, 5, 9, 8], w: [3, 5, 1, 1], stride: 2 },
+  // outW % 4 == 0: im2col stores each row as vec4s (VEC4_ROWS), here with padding and dilation in them
+  { name: '2×3×6×12 → 4 3×3, pad [1, 2], dilation [1, 2] (rows of 12: 3 vec4s)', x: [2, 3, 6, 12], w: [4, 3, 3, 3], pad: [1, 2], dilation: [1, 2] },
 ];
 
 const argsOf = (g: Geometry): Conv2dArgs =>
