@@ -3,8 +3,8 @@
 // one per input element for the backward ones, which gather from every output window that
 // covers the element (no atomics, a fixed summation order: deterministic).
 // Entries: max_pool_argmax (int32 in-plane index of the max; first on ties, NaN wins, -1 for
-// an all-padding window), pool_gather (values at those indices), max_pool_backward,
-// avg_pool, avg_pool_backward.
+// an all-padding window), pool_gather (values at those indices), pool_backward (max or avg),
+// max_pool_backward_tiled (max where the windows tile the input), avg_pool.
 
 override WG: u32 = 256;
 
@@ -106,8 +106,8 @@ fn pool_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   if (e >= u.total) { return; }
   let plane = e / u.h;
   let ih = e % u.h;
-  let rh = coveringOutputs(ih, u.h, u.outH, u.kH, u.sH, u.pH);
   let outBase = plane * u.outH * u.outW;
+  let rh = coveringOutputs(ih, u.h, u.outH, u.kH, u.sH, u.pH);
   for (var iw = 0u; iw < u.w; iw++) {
   let rw = coveringOutputs(iw, u.w, u.outW, u.kW, u.sW, u.pW);
   var acc = 0.0;
@@ -131,6 +131,33 @@ fn pool_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 }
 
 #if MAX_BACKWARD
+// max backward where the windows tile the input (k = s, no padding, not adaptive): pixel
+// (ih, iw) can only be picked by window (ih / kH, iw / kW), so each window's gradient goes to
+// its kW pixels of the row without pool_backward's covering-window search (the same result).
+// One invocation per input row (plane, ih); total = rows.
+@compute @workgroup_size(WG)
+fn max_pool_backward_tiled(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let e = flatIndex(wid, nwg, lid);
+  if (e >= u.total) { return; }
+  let plane = e / u.h;
+  let ih = e % u.h;
+  let outBase = plane * u.outH * u.outW;
+  let oh = ih / u.kH;
+  var iw = 0u;
+  if (oh < u.outH) {
+    let rowStart = i32(ih * u.w);
+    for (var ow = 0u; ow < u.outW; ow++) {
+      let o = outBase + oh * u.outW + ow;
+      let pickedColumn = IDX[o] - rowStart;
+      let g = G[o];
+      for (var kw = 0u; kw < u.kW && iw < u.w; kw++) {
+        OUT[e * u.w + iw] = select(0.0, g, pickedColumn == i32(iw));
+        iw++;
+      }
+    }
+  }
+  for (; iw < u.w; iw++) { OUT[e * u.w + iw] = 0.0; }
+}
 #else
 @compute @workgroup_size(WG)
 fn avg_pool(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {

@@ -13,15 +13,20 @@ const ENTRY: Record<PoolKernel, [entry: string, define: string | null]> = {
   avgBackward: ['pool_backward', null],
 };
 
+/** the windows cover the input without overlap or padding (the usual k = s max pool) */
+const windowsTile = (a: Pool2dArgs): boolean =>
+  !a.adaptive && a.kernelH === a.strideH && a.kernelW === a.strideW && a.padH === 0 && a.padW === 0;
+
 function run(dev: WebGPUDevice, kernel: PoolKernel, a: Pool2dArgs, inputs: GpuStorage[], out: GpuStorage): void {
   // one invocation per row: of the input (w pixels) for the backward kernels, of the output
   // (outW windows) for argmax / gather
   const total = kernel === 'maxBackward' || kernel === 'avgBackward' ? out.size / a.w
     : kernel === 'argmax' || kernel === 'gather' ? out.size / a.outW : out.size;
   if (total === 0) return;
-  const [entry, define] = ENTRY[kernel];
+  const [generalEntry, define] = ENTRY[kernel];
+  const entry = kernel === 'maxBackward' && windowsTile(a) ? 'max_pool_backward_tiled' : generalEntry;
   dev.dispatch({
-    shader: 'pool', entry, label: `pool.${kernel}`,
+    shader: 'pool', entry, label: entry === generalEntry ? `pool.${kernel}` : `pool.${kernel}.tiled`,
     defines: define ? { [define]: true } : {}, constants: { WG },
     uniforms: new Uniforms().u32(
       a.planes, a.h, a.w, a.outH, a.outW, a.kernelH, a.kernelW, a.strideH, a.strideW, a.padH, a.padW,
