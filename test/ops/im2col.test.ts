@@ -29,6 +29,9 @@ const GEOMETRIES: Geometry[] = [
   { name: '2×6×7×9, groups 3 → 9 3×2, stride [2, 1], pad 1', x: [2, 6, 7, 9], w: [9, 2, 3, 2], stride: [2, 1], pad: 1, groups: 3 },
   { name: '3×20×5×5 → 17 1×1 (pointwise: cols = x)', x: [3, 20, 5, 5], w: [17, 20, 1, 1] },
   { name: '2×5×9×8 → 3 1×1, stride 2', x: [2, 5, 9, 8], w: [3, 5, 1, 1], stride: 2 },
+  // stride 1, dilation 1: the input gradient runs as a forward conv of g with the flipped weight
+  { name: '2×4×6×7 → 5 5×5, pad 2 (input gradient as a forward conv of g)', x: [2, 4, 6, 7], w: [5, 4, 5, 5], pad: 2 },
+  { name: '2×3×5×8 → 4 3×2, pad [0, 1] (the same, padding k − 1 − p = [2, 0])', x: [2, 3, 5, 8], w: [4, 3, 3, 2], pad: [0, 1] },
   // outW % 4 == 0: im2col stores each row as vec4s (VEC4_ROWS), here with padding and dilation in them
   { name: '2×3×6×12 → 4 3×3, pad [1, 2], dilation [1, 2] (rows of 12: 3 vec4s)', x: [2, 3, 6, 12], w: [4, 3, 3, 3], pad: [1, 2], dilation: [1, 2] },
 ];

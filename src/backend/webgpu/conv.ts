@@ -3,8 +3,9 @@
 //   different tap rules, weight gradient as a split-K GEMM reduced by the reduce kernel;
 //   no extra memory, but its gathers make it slow on software adapters.
 // - im2col + the tuned matmul (shaders/im2col.wgsl, matmul.ts): an explicit column buffer per
-//   batch chunk, forward out[n] = W · cols[n], input gradient cols = Wᵀ · g[n] then col2im,
-//   weight gradient Σ_n g[n] · cols[n]ᵀ; bias + activation in a separate epilogue pass.
+//   batch chunk, forward out[n] = W · cols[n]; input gradient a forward conv of g with the
+//   flipped, transposed weight where the stride is 1 (inputGradAsForwardConv), else cols = Wᵀ · g[n]
+//   then col2im; weight gradient Σ_n g[n] · cols[n]ᵀ; bias + activation in a separate epilogue pass.
 import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.js';
 import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
@@ -236,8 +237,37 @@ function runEpilogue(
   });
 }
 
+/**
+ * Stride 1, dilation 1, padding ≤ k − 1: the input gradient is a forward conv of g,
+ * dx[n, ci, ih, iw] = Σ_(co, kh, kw) w[co, ci, kh, kw] · g[n, co, ih + padH − kh, iw + padW − kw],
+ * i.e. g correlated with the weight flipped in both taps and transposed to [cIn, cOut, kH, kW],
+ * padding k − 1 − pad. Its GEMM has K = cOut·kH·kW and cIn rows instead of cIn·kH·kW rows and
+ * K = cOut (the Wᵀ·g form, K = 20 on the ConvNetJS net), and there is no col2im. Measured with
+ * bench:conv --profile-steps=3 (SwiftShader): the net's two input gradients (layers 2 and 3)
+ * took ≈ 295 ms a step as Wᵀ·g GEMMs + col2im and ≈ 225 ms this way (GEMMs + im2col of g + the flip).
+ */
+function inputGradAsForwardConv(a: Conv2dArgs): Conv2dArgs | null {
+  const unit = a.strideH === 1 && a.strideW === 1 && a.dilationH === 1 && a.dilationW === 1;
+  if (!unit || a.groups !== 1 || a.padH > a.kernelH - 1 || a.padW > a.kernelW - 1) return null;
+  return {
+    n: a.n, cIn: a.cOut, h: a.outH, w: a.outW, cOut: a.cIn, outH: a.h, outW: a.w,
+    kernelH: a.kernelH, kernelW: a.kernelW, strideH: 1, strideW: 1,
+    padH: a.kernelH - 1 - a.padH, padW: a.kernelW - 1 - a.padW, dilationH: 1, dilationW: 1, groups: 1,
+  };
+}
+
 function conv2dBackwardInputIm2col(dev: WebGPUDevice, grad: Storage, weight: Storage, out: Storage, a: Conv2dArgs): void {
   requireUngrouped(a);
+  const asForward = inputGradAsForwardConv(a);
+  if (asForward) {
+    // w' [cIn, cOut, kH, kW] = w[co, ci, kH − 1 − kh, kW − 1 − kw]: a strided copy with negative tap strides
+    const kHW = a.kernelH * a.kernelW;
+    const flipped = dev.alloc(a.cOut * a.cIn * kHW, 'float32');
+    copyStrided(dev, weight, { shape: [a.cIn, a.cOut, a.kernelH, a.kernelW], strides: [kHW, a.cIn * kHW, -a.kernelW, -1], offset: kHW - 1 }, flipped);
+    conv2dIm2col(dev, grad, flipped, null, out, asForward, 'none', 0);
+    dev.free(flipped);
+    return;
+  }
   const rows = columnRows(a);
   const outHW = a.outH * a.outW;
   for (const { n0, images, single } of batchChunks(a)) {
