@@ -15,6 +15,7 @@
 //   B_VEC: B row-major with n % 4 == 0; B_TVEC: B transposed with k % 4 == 0;
 //   C_VEC: n % 4 == 0, vec4 stores. A_TVEC / B_TVEC take precedence over A_VEC / B_VEC
 //   (the host sets at most one of each pair; every combination still compiles).
+//   ROW_BIAS / ACT_RELU: the fused epilogue below (bias per row, then ReLU) on every store.
 //   With a *VEC switch the register-blocked k loop reads vec4s; otherwise scalars.
 // Edges: row/column indices are clamped for loads (always in bounds, so no branches in the
 // inner loop) and stores are bounds-checked; the k loop runs in steps of 4 plus a scalar tail.
@@ -79,15 +80,44 @@ fn loadB(t: u32, col: u32) -> f32 { return B[bBase + t * u.n + col]; }
 #endif
 #endif
 
+// The fused epilogue (a conv's bias + ReLU on its NCHW product, where a row is an output
+// channel): ROW_BIAS adds BIAS[row] (binding 3, C moves to 4), ACT_RELU clamps at 0 (NaN passes).
+#if ROW_BIAS
+@group(0) @binding(3) var<storage, read> BIAS: array<f32>;
+#if C_VEC
+@group(0) @binding(4) var<storage, read_write> C: array<vec4<f32>>;
+#else
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+#endif
+#else
 #if C_VEC
 @group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
-fn storeC(row: u32, col: u32, v: vec4<f32>) {
-  if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = v; }
-}
 #else
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
+#endif
+#endif
+
+fn epilogue(row: u32, v: vec4<f32>) -> vec4<f32> {
+#if ROW_BIAS
+  let biased = v + BIAS[row];
+#else
+  let biased = v;
+#endif
+#if ACT_RELU
+  return select(biased, vec4<f32>(0.0), biased <= vec4<f32>(0.0));
+#else
+  return biased;
+#endif
+}
+
+#if C_VEC
 fn storeC(row: u32, col: u32, v: vec4<f32>) {
+  if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = epilogue(row, v); }
+}
+#else
+fn storeC(row: u32, col: u32, value: vec4<f32>) {
   let i = cBase + row * u.n + col;
+  let v = epilogue(row, value);
   if (col < u.n) { C[i] = v.x; }
   if (col + 1u < u.n) { C[i + 1u] = v.y; }
   if (col + 2u < u.n) { C[i + 2u] = v.z; }

@@ -211,11 +211,14 @@ function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Stor
   const epilogue = bias !== null || activation !== 'none';
   for (const { n0, images, single } of batchChunks(a)) {
     const cols = columnsOf(dev, x, a, n0, images, single);
-    // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute
+    // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute;
+    // bias + ReLU ride on the matmul's stores when it writes the output itself (rows > 0)
     const product = single ? out : dev.alloc(images * a.cOut * outHW, 'float32');
-    matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }));
+    const fused = product === out && rows > 0 && (activation === 'none' || activation === 'relu');
+    matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }), undefined,
+      fused ? { rowBias: bias, relu: activation === 'relu' } : undefined);
     freeUnless(dev, cols, x);
-    if (product !== out || epilogue) runEpilogue(dev, product, bias, out, a, n0, images, activation, alpha);
+    if (product !== out || (epilogue && !fused)) runEpilogue(dev, product, bias, out, a, n0, images, activation, alpha);
     freeUnless(dev, product, out);
   }
 }

@@ -11,8 +11,17 @@ export interface MatmulVariant {
   kind: 'registers' | 'workgroup';
   /** whether this variant can run these args at all */
   supports(args: MatmulArgs): boolean;
-  /** the dispatch for these args */
-  plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs): DispatchSpec;
+  /** the dispatch for these args, with the fused epilogue where given */
+  plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs, epilogue?: MatmulEpilogue): DispatchSpec;
+}
+
+/**
+ * Applied to every stored element: + rowBias[row] (a conv's per-output-channel bias on its NCHW
+ * product, rows being channels), then ReLU. Saves the separate bias + activation pass.
+ */
+export interface MatmulEpilogue {
+  rowBias: Storage | null;
+  relu: boolean;
 }
 
 export interface VariantShape {
@@ -36,7 +45,7 @@ export function variant(s: VariantShape): MatmulVariant {
     name: s.name,
     kind: s.kind,
     supports: () => true,
-    plan(a, b, out, args) {
+    plan(a, b, out, args, epilogue) {
       const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } = args;
       const tilesM = Math.ceil(m / (s.rows * s.wgy));
       const tilesN = Math.ceil(n / (s.cols * s.wgx));
@@ -53,14 +62,17 @@ export function variant(s: VariantShape): MatmulVariant {
         B_VEC: bAligned && !transB && n % 4 === 0,
         B_TVEC: bAligned && transB && k % 4 === 0,
         C_VEC: n % 4 === 0,
+        ROW_BIAS: !!epilogue?.rowBias,
+        ACT_RELU: !!epilogue?.relu,
       };
+      const bias = epilogue?.rowBias ? [gpuStorage(epilogue.rowBias)] : [];
       const constants: Record<string, number> = { WGX: s.wgx, WGY: s.wgy };
       if (s.kind === 'workgroup') constants.TK = s.tileK;
       return {
         shader: 'matmul', entry: s.kind === 'workgroup' ? 'matmulTiled' : 'matmul', label: `matmul.${s.name}`,
         defines, constants,
         uniforms: new Uniforms().u32(m, n, k, batch, batch === 1 ? 0 : aBatchStride, batch === 1 ? 0 : bBatchStride, tilesM, tilesN),
-        inputs: [a, b], outputs: [out], workgroups: batch * tilesM * tilesN,
+        inputs: [a, b, ...bias], outputs: [out], workgroups: batch * tilesM * tilesN,
       };
     },
   };
@@ -152,16 +164,19 @@ export function fittedVariant(args: MatmulArgs): MatmulVariant | undefined {
   return v;
 }
 
-export function matmul(dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs, variant?: MatmulVariant): void {
+export function matmul(
+  dev: WebGPUDevice, a: Storage, b: Storage, out: Storage, args: MatmulArgs, variant?: MatmulVariant, epilogue?: MatmulEpilogue,
+): void {
   const as = gpuStorage(a);
   const bs = gpuStorage(b);
   const o = gpuStorage(out);
   if (args.batch * args.m * args.n === 0) return;
   if (args.k === 0) {
+    if (epilogue && (epilogue.rowBias || epilogue.relu)) throw new Error('webgrad: matmul: a fused epilogue needs k > 0 (the caller runs it separately)');
     dev.dispatch(fillZeroSpec(o, args.batch * args.m * args.n));
     return;
   }
-  dev.dispatch((variant ?? chooseMatmulVariant(dev, args)).plan(as, bs, o, args));
+  dev.dispatch((variant ?? chooseMatmulVariant(dev, args)).plan(as, bs, o, args, epilogue));
 }
 
 function fillZeroSpec(o: GpuStorage, n: number): DispatchSpec {
