@@ -5,7 +5,8 @@
 // - im2col + the tuned matmul (shaders/im2col.wgsl, matmul.ts): an explicit column buffer per
 //   batch chunk, forward out[n] = W · cols[n]; input gradient a forward conv of g with the
 //   flipped, transposed weight where the stride is 1 (inputGradAsForwardConv), else cols = Wᵀ · g[n]
-//   then col2im; weight gradient Σ_n g[n] · cols[n]ᵀ; bias + activation in a separate epilogue pass.
+//   then col2im; weight gradient Σ_n g[n] · cols[n]ᵀ; bias + ReLU fused into the matmul's stores
+//   when the batch is one chunk, else (and for other activations) a separate epilogue pass.
 import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.js';
 import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
@@ -212,7 +213,8 @@ function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Stor
   for (const { n0, images, single } of batchChunks(a)) {
     const cols = columnsOf(dev, x, a, n0, images, single);
     // out[n] [cOut, outHW] = W [cOut, rows] · cols[n] [rows, outHW]: NCHW without a permute;
-    // bias + ReLU ride on the matmul's stores when it writes the output itself (rows > 0)
+    // bias + ReLU ride on the matmul's stores when it writes the output itself (not for rows = 0:
+    // a zero-channel input's matmul is a fill, which has no epilogue)
     const product = single ? out : dev.alloc(images * a.cOut * outHW, 'float32');
     const fused = product === out && rows > 0 && (activation === 'none' || activation === 'relu');
     matmul(dev, weight, cols, product, batchedMatmul(images, a.cOut, outHW, rows, { aBatchStride: 0 }), undefined,

@@ -431,6 +431,7 @@ export class WebGPUDevice {
     let arena: GpuStorage | null = null;
     let staging: GPUBuffer | null = null;
     let submitted = false;
+    const profiler = this.profiler;
     try {
       if (uniformBytes > 0) {
         arena = this.allocRaw(uniformBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
@@ -452,7 +453,6 @@ export class WebGPUDevice {
         staging.unmap();
       }
       const enc = dev.createCommandEncoder();
-      const profiler = this.profiler;
       profiler?.beginSubmit(cmds.filter((c) => c.kind === 'dispatch').length);
       let pass: GPUComputePassEncoder | null = null;
       let ui = 0;
@@ -490,7 +490,7 @@ export class WebGPUDevice {
       this.counters.submits++;
       submitted = true;
     } finally {
-      this.profiler?.afterSubmit(submitted);
+      profiler?.afterSubmit(submitted);
       if (staging) staging.destroy();
       if (arena) this.freeRaw(arena);
       const validation = await dev.popErrorScope();
