@@ -111,7 +111,13 @@ export function compile<A extends Tensor[], R extends Result>(fn: (...args: A) =
       }
       keep(t);
     }
-    const ended = capture.end();
+    let ended: ReturnType<typeof capture.end>;
+    try {
+      ended = capture.end();
+    } catch (e) {
+      for (const t of [...inputs, ...outputs]) t.dispose();
+      throw e;
+    }
     sig.inputs = inputs;
     sig.outputs = outputs;
     sig.shape = result === undefined ? 'none' : Array.isArray(result) ? 'array' : 'tensor';

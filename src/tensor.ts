@@ -125,6 +125,8 @@ export class Tensor {
 
   /** Makes this tensor use src's storage (no copy): a parameter moving into its optimizer slot. */
   adoptStorage(src: Tensor): this {
+    // a compiled step recorded over the old storage no longer matches this tensor
+    this.sharedStorage().backend.capture?.replaced(this.sharedStorage().storage);
     const next = src.sharedStorage();
     next.refs++;
     this.sharedStorage().release();

@@ -304,6 +304,8 @@ export interface StepCapture {
   existedBeforeCapture(s: Storage): boolean;
   /** one replay with `args` copied into `inputs`; false when it must record again */
   replay(rec: StepRecording, args: readonly Storage[], inputs: readonly Storage[]): boolean;
+  /** a tensor moved off storage `s` (assign, loadStateDict): recordings that use it record again */
+  replaced(s: Storage): void;
   /** frees what the recording holds; it never replays again */
   release(rec: StepRecording): void;
 }

@@ -180,10 +180,12 @@ export class WebGPUDevice {
     if (g.backend !== 'webgpu' || g.buffer === null) return;
     const buf = g.buffer;
     g.buffer = null;
-    const owner = g.base ?? g;
-    if (--owner.refs > 0) return; // views (or the owner) still use the buffer
+    // any storage of a buffer a recording uses going away (a parameter's arena slot replaced
+    // by loadStateDict, a gradient dropped) means the recording no longer matches the tensors
     const watchers = this.watchers.get(buf);
     if (watchers) for (const r of [...watchers]) this.invalidate(r);
+    const owner = g.base ?? g;
+    if (--owner.refs > 0) return; // views (or the owner) still use the buffer
     if (this.destroyed) {
       this.pool.liveStorages--;
       this.pool.liveBytes -= owner.classBytes;
@@ -265,7 +267,9 @@ export class WebGPUDevice {
     const g = gpuStorage(s);
     this.check();
     if (this.capture) {
-      throw new Error('webgrad: compile: the compiled function reads a tensor back (data(), item(), array()); a compiled step cannot wait for the GPU or branch on tensor values: return the tensor and read it after the call');
+      // the readback's promise rejects, and the compiled call itself throws (endCapture)
+      this.capture.failure ??= 'webgrad: compile: the compiled function reads a tensor back (data(), item(), array()); a compiled step cannot wait for the GPU or branch on tensor values: return the tensor and read it after the call';
+      throw new Error(this.capture.failure);
     }
     this.counters.readbacks++;
     const n = g.size;
@@ -455,6 +459,10 @@ export class WebGPUDevice {
     if (!cap) throw new Error('webgrad: endCapture() without beginCapture()');
     this.capture = null;
     const held = cap.heldBuffers();
+    if (cap.failure) {
+      for (const [b, cls] of held) this.pool.returnHeld(b, cls);
+      throw new Error(cap.failure);
+    }
     if (cap.unsteady || cap.commands.some((c) => c.kind === 'replay')) {
       for (const [b, cls] of held) this.pool.returnHeld(b, cls);
       return { unsteady: cap.unsteady ?? 'it calls another compiled function' };
@@ -506,6 +514,13 @@ export class WebGPUDevice {
       this.deferredError ??= e instanceof Error ? e : new Error(String(e));
     });
     return true;
+  }
+
+  /** a tensor moved off storage `s`: recordings that use its buffer no longer match the tensors */
+  replaced(s: Storage): void {
+    const g = s as GpuStorage;
+    const watchers = g.buffer ? this.watchers.get(g.buffer) : undefined;
+    if (watchers) for (const r of [...watchers]) this.invalidate(r);
   }
 
   /** drops a recording: it never replays again; its held buffers go back to the pool */

@@ -54,6 +54,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
       markUnsteady: (reason) => dev.markUnsteady(reason),
       existedBeforeCapture: (s) => dev.existedBeforeCapture(s),
       replay: (rec, args, inputs) => dev.replay(rec as Recording, args, inputs),
+      replaced: (s) => dev.replaced(s),
       release: (rec) => dev.invalidate(rec as Recording),
     },
     fill: (out, value) => fill(dev, out, value),

@@ -30,11 +30,12 @@ export class PassCursor {
   dispatches = 0;
   constructor(readonly encoder: GPUCommandEncoder, private readonly profiler: KernelProfiler | null) {}
 
-  forDispatch(label: string): GPUComputePassEncoder {
+  /** `label` is called only while profiling (it builds a string) */
+  forDispatch(label: () => string): GPUComputePassEncoder {
     this.dispatches++;
     if (this.profiler) {
       this.end();
-      this.pass = this.encoder.beginComputePass(this.profiler.passFor(label));
+      this.pass = this.encoder.beginComputePass(this.profiler.passFor(label()));
     }
     return (this.pass ??= this.encoder.beginComputePass());
   }
@@ -125,6 +126,7 @@ export function encodeBatch(ctx: EncodeContext, cmds: readonly Command[]): { cur
 
   const cursor = new PassCursor(device.createCommandEncoder(), ctx.profiler);
   const enc = cursor.encoder;
+  const dynamicOffset = [0];
   let uo = 0;
   let so = 0;
   for (const c of cmds) {
@@ -135,9 +137,10 @@ export function encodeBatch(ctx: EncodeContext, cmds: readonly Command[]): { cur
         const size = spec.uniforms.byteLength;
         const layoutKey = `${spec.inputs.length}/${spec.outputs.length}`;
         const bg = ctx.bindGroups.get(ctx.pipelines.layout(spec.inputs.length, spec.outputs.length), layoutKey, arenaBuffer!, size, c.buffers);
-        const pass = cursor.forDispatch(labelOf(spec));
+        const pass = cursor.forDispatch(() => labelOf(spec));
         pass.setPipeline(pl);
-        pass.setBindGroup(0, bg, [uo]);
+        dynamicOffset[0] = uo;
+        pass.setBindGroup(0, bg, dynamicOffset);
         pass.dispatchWorkgroups(c.grid[0], c.grid[1], c.grid[2]);
         uo += Math.ceil(size / align) * align;
         break;

@@ -22,6 +22,8 @@ export class Capture {
   private readonly classOf = new Map<GPUBuffer, number>();
   /** why the run cannot be replayed as it is (one-time work, replaced state), if so */
   unsteady: string | null = null;
+  /** why the step cannot be compiled at all (a readback inside it) */
+  failure: string | null = null;
 
   record(c: Command): void {
     this.commands.push(c);
@@ -213,7 +215,7 @@ export class Recording {
     const offsets = [0];
     for (const s of this.steps) {
       if (s.kind === 'dispatch') {
-        const pass = cursor.forDispatch(s.label);
+        const pass = cursor.forDispatch(() => s.label);
         pass.setPipeline(s.pipeline!);
         offsets[0] = s.offset;
         pass.setBindGroup(0, s.bindGroup!, offsets);
