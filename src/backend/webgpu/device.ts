@@ -6,6 +6,7 @@
 // encoder (recorder.ts), error scopes that never stall a flush (error-scopes.ts), and the
 // capture/replay of compiled steps (replay.ts). Launchers never touch WebGPU objects.
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
+import type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 import { describeAdapter, isSoftware } from './adapter.js';
 import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
 import { BindGroupCache } from './bind-groups.js';
@@ -13,58 +14,18 @@ import { BufferPool } from './buffer-pool.js';
 import { ErrorScopes } from './error-scopes.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { KernelProfiler, type KernelTiming } from './profiler.js';
-import { type Command, type CopyCommand, encodeBatch, labelOf, Recorder } from './recorder.js';
-import { Capture, Recording } from './replay.js';
+import { type Command, type CopyCommand, Recorder, submitBatch } from './recorder.js';
+import { CompiledSteps } from './compiled-steps.js';
+import type { Recording } from './replay.js';
+import { acquireDevice } from './acquire.js';
 import { shaders as generatedShaders } from './shaders.generated.js';
 import { UniformArena } from './uniform-arena.js';
 
 export { GpuStorage, gpuStorage, sizeClass, Uniforms };
 
-export interface DeviceOptions {
-  gpu?: GPU;
-  device?: GPUDevice;
-  powerPreference?: GPUPowerPreference;
-  /** recorded commands that trigger an automatic flush (default 4096) */
-  maxRecorded?: number;
-  /** override the shader sources (tests); defaults to shaders.generated.ts */
-  shaders?: Record<string, string>;
-}
-
-export interface DispatchSpec {
-  /** shader file name (shaders/<shader>.wgsl) */
-  shader: string;
-  entry: string;
-  /** preprocessor variant switches (#if NAME) */
-  defines?: Record<string, boolean>;
-  /** WGSL override constants (numbers; booleans as 0/1) */
-  constants?: Record<string, number>;
-  uniforms: Uniforms;
-  /** bound as read-only storage at bindings 1..inputs.length */
-  inputs: GpuStorage[];
-  /** bound as read_write storage after the inputs */
-  outputs: GpuStorage[];
-  /** total workgroups (folded to 2-D above the per-dimension limit), or an explicit grid */
-  workgroups: number | [number, number, number];
-  /** a label for error messages (defaults to shader.entry) */
-  label?: string;
-  /**
-   * For dispatches whose uniforms hold host values that change between calls of a compiled
-   * step (learning rate, step count, a random seed): called once per replay, in dispatch
-   * order, for this call's uniforms (same layout). null: the new values need another
-   * pipeline or shape, so the step records again.
-   */
-  refresh?: () => Uniforms | null;
-}
+export type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-
-/** A compiled step's handle on its recording (see replay.ts and src/compile.ts). */
-export interface ReplayHandle {
-  readonly valid: boolean;
-  /** bytes of the temporaries the recording keeps */
-  readonly heldBytes: number;
-  readonly dispatches: number;
-}
 
 export class WebGPUDevice {
   readonly adapterName: string;
@@ -87,10 +48,7 @@ export class WebGPUDevice {
   private readonly recorder = new Recorder();
   private chain: Promise<void> = Promise.resolve();
 
-  // compiled steps: the capture in progress, and the live recordings by the buffers they watch
-  private capture: Capture | null = null;
-  private readonly watchers = new Map<GPUBuffer, Set<Recording>>();
-  private readonly recordings = new Set<Recording>();
+  private readonly steps: CompiledSteps;
 
   /**
    * The GPU instance and adapter are kept referenced for the device's lifetime: with Dawn for
@@ -113,6 +71,7 @@ export class WebGPUDevice {
     this.pipelines = new PipelineCache(device, opts.shaders ?? generatedShaders);
     this.arena = new UniformArena(device, device.limits.minUniformBufferOffsetAlignment, (b) => this.bindGroups.forget(b));
     this.errors = new ErrorScopes(device);
+    this.steps = new CompiledSteps(this.pool, this.arena.align);
     device.lost.then((info) => {
       if (!this.destroyed) this.lostReason = `${info.reason}): ${info.message || 'no message'}`;
       else this.lostReason = `destroyed): the backend was destroyed`;
@@ -123,29 +82,8 @@ export class WebGPUDevice {
   }
   static async create(opts: DeviceOptions = {}): Promise<WebGPUDevice> {
     if (opts.device) return new WebGPUDevice(opts.device, opts.device.adapterInfo, false, opts);
-    const gpu = opts.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
-    if (!gpu) {
-      throw new Error('webgrad: no WebGPU adapter found (navigator.gpu is missing; in Node pass { gpu: create([]) } from the `webgpu` package, or use the CPU backend)');
-    }
-    const adapter = await gpu.requestAdapter(opts.powerPreference ? { powerPreference: opts.powerPreference } : undefined);
-    if (!adapter) {
-      throw new Error('webgrad: no WebGPU adapter found (requestAdapter returned null; on a machine without a GPU use SwiftShader, e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json in Node, or use the CPU backend)');
-    }
-    const requiredLimits: Record<string, number> = {};
-    for (const name of [
-      'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-      'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
-      'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-    ] as const) {
-      const v = (adapter.limits as unknown as Record<string, number | undefined>)[name];
-      if (typeof v === 'number') requiredLimits[name] = v;
-    }
-    // timestamps only serve kernel profiling (startProfile); asked for where the adapter has them
-    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
-    const info = adapter.info as GPUAdapterInfo | undefined;
-    const isFallback = !!(adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-    return new WebGPUDevice(device, info, isFallback, opts, [gpu, adapter]);
+    const { device, info, isFallback, keepAlive } = await acquireDevice(opts);
+    return new WebGPUDevice(device, info, isFallback, opts, keepAlive);
   }
 
   private check(): void {
@@ -165,11 +103,12 @@ export class WebGPUDevice {
     if (!Number.isInteger(size) || size < 0) throw new Error(`webgrad: bad storage size ${size}`);
     const bytes = Math.max(4, size * 4);
     const cls = this.pool.classFor(bytes, () => `a storage of ${size} elements`);
-    let buffer = this.capture?.reuse(cls);
+    const capture = this.steps.capture;
+    let buffer = capture?.reuse(cls);
     if (buffer) this.pool.liveStorages++;
     else {
       buffer = this.pool.acquire(cls);
-      this.capture?.acquired.add(buffer);
+      capture?.acquired.add(buffer);
     }
     return new GpuStorage(buffer, dtype, size, cls);
   }
@@ -182,8 +121,7 @@ export class WebGPUDevice {
     g.buffer = null;
     // any storage of a buffer a recording uses going away (a parameter's arena slot replaced
     // by loadStateDict, a gradient dropped) means the recording no longer matches the tensors
-    const watchers = this.watchers.get(buf);
-    if (watchers) for (const r of [...watchers]) this.invalidate(r);
+    this.steps.touchedOutside(buf);
     const owner = g.base ?? g;
     if (--owner.refs > 0) return; // views (or the owner) still use the buffer
     if (this.destroyed) {
@@ -191,10 +129,10 @@ export class WebGPUDevice {
       this.pool.liveBytes -= owner.classBytes;
       return;
     }
-    if (this.capture) {
+    if (this.steps.capture) {
       // a temporary of the step being captured: its replays will write it again
       this.pool.hold();
-      this.capture.onFree(buf, owner.classBytes);
+      this.steps.capture.onFree(buf, owner.classBytes);
       return;
     }
     this.pool.release(buf, owner.classBytes);
@@ -252,7 +190,7 @@ export class WebGPUDevice {
     this.counters.uploads++;
     if (data.length === 0) return s;
     const buf = s.buffer!;
-    if (!this.capture && this.recorder.inFlight === 0 && !this.recorder.touched.has(buf)) {
+    if (!this.steps.capture && this.recorder.inFlight === 0 && !this.recorder.touched.has(buf)) {
       // nothing recorded or in flight uses this buffer: the queue orders the write before any later submit
       this.device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
     } else {
@@ -266,10 +204,11 @@ export class WebGPUDevice {
   async read(s: Storage): Promise<TypedArray> {
     const g = gpuStorage(s);
     this.check();
-    if (this.capture) {
+    const capture = this.steps.capture;
+    if (capture) {
       // the readback's promise rejects, and the compiled call itself throws (endCapture)
-      this.capture.failure ??= 'webgrad: compile: the compiled function reads a tensor back (data(), item(), array()); a compiled step cannot wait for the GPU or branch on tensor values: return the tensor and read it after the call';
-      throw new Error(this.capture.failure);
+      capture.failure ??= 'webgrad: compile: the compiled function reads a tensor back (data(), item(), array()); a compiled step cannot wait for the GPU or branch on tensor values: return the tensor and read it after the call';
+      throw new Error(capture.failure);
     }
     this.counters.readbacks++;
     const n = g.size;
@@ -319,7 +258,7 @@ export class WebGPUDevice {
 
   private record(c: Command): void {
     this.recorder.push(c);
-    this.capture?.record(c);
+    this.steps.capture?.record(c);
     if (this.recorder.length >= this.maxRecorded) {
       this.flush().catch((e: unknown) => {
         this.deferredError ??= e instanceof Error ? e : new Error(String(e));
@@ -382,109 +321,50 @@ export class WebGPUDevice {
   }
 
   private async submit(cmds: Command[]): Promise<void> {
-    const replays = cmds.filter((c) => c.kind === 'replay');
-    try {
-      this.check();
-      // pipelines: looked up synchronously; only new ones are awaited
-      let waits: Promise<unknown>[] | null = null;
-      for (const c of cmds) {
-        if (c.kind === 'dispatch' && !this.pipelines.get(c.key)) (waits ??= []).push(this.pipelines.resolve(c.spec, c.key));
-        else if (c.kind === 'replay' && !c.recording.isReady) (waits ??= []).push(c.recording.prepare(this.device, this.pipelines));
-      }
-      if (waits) {
-        await Promise.all(waits);
-        this.check();
-      }
-      const profiler = this.profiler;
-      this.errors.open();
-      let submitted = false;
-      let staging: GPUBuffer | null = null;
-      try {
-        profiler?.beginSubmit(cmds.reduce((n, c) => n + (c.kind === 'dispatch' ? 1 : c.kind === 'replay' ? c.recording.dispatches : 0), 0));
-        const batch = encodeBatch({ device: this.device, pipelines: this.pipelines, bindGroups: this.bindGroups, arena: this.arena, profiler }, cmds);
-        staging = batch.staging;
-        profiler?.endEncoding(batch.cursor.encoder);
-        this.device.queue.submit([batch.cursor.encoder.finish()]);
-        this.counters.dispatches += batch.cursor.dispatches;
-        this.counters.submits++;
-        submitted = true;
-      } finally {
-        profiler?.afterSubmit(submitted);
-        staging?.destroy();
-        this.errors.close(() => {
-          const labels = new Set<string>();
-          for (const c of cmds) labels.add(c.kind === 'dispatch' ? labelOf(c.spec) : c.kind);
-          return `a batch of ${cmds.length} commands (kernels: ${[...labels].join(', ')})`;
-        });
-      }
-    } finally {
-      for (const r of replays) {
-        r.recording.pending--;
-        r.recording.destroyIfIdle();
-      }
-    }
+    const n = await submitBatch(
+      { device: this.device, pipelines: this.pipelines, bindGroups: this.bindGroups, arena: this.arena, profiler: this.profiler, errors: this.errors },
+      cmds, () => this.check(),
+    );
+    this.counters.dispatches += n;
+    this.counters.submits++;
   }
 
-  // ---------------------------------------------------------------- compiled steps
+  // ---------------------------------------------------------------- compiled steps (compiled-steps.ts)
 
   /** true while a compiled step's first run is being captured */
   get capturing(): boolean {
-    return this.capture !== null;
+    return this.steps.capture !== null;
   }
 
-  /** starts capturing what is recorded (a compiled step's recording run) */
   beginCapture(): void {
-    if (this.capture) throw new Error('webgrad: compile: a compiled function was called while another one was recording (nested compiled steps are not supported)');
     this.check();
-    this.capture = new Capture();
+    this.steps.begin();
   }
 
-  /** marks the capture as not replayable (one-time work such as creating optimizer state) */
-  markUnsteady(reason: string): void {
-    if (this.capture) this.capture.unsteady ??= reason;
-  }
-
-  /** true when `s` existed before the capture began (an in-place update must keep its buffer) */
-  existedBeforeCapture(s: Storage): boolean {
-    const g = s as GpuStorage;
-    return this.capture !== null && g.buffer !== null && !this.capture.acquired.has(g.buffer);
-  }
-
-  /**
-   * Ends the capture. Returns the recording, or the reason it cannot be replayed (its held
-   * buffers then go back to the pool).
-   */
   endCapture(): { recording: Recording } | { unsteady: string } {
-    const cap = this.capture;
-    if (!cap) throw new Error('webgrad: endCapture() without beginCapture()');
-    this.capture = null;
-    const held = cap.heldBuffers();
-    if (cap.failure) {
-      for (const [b, cls] of held) this.pool.returnHeld(b, cls);
-      throw new Error(cap.failure);
-    }
-    if (cap.unsteady || cap.commands.some((c) => c.kind === 'replay')) {
-      for (const [b, cls] of held) this.pool.returnHeld(b, cls);
-      return { unsteady: cap.unsteady ?? 'it calls another compiled function' };
-    }
-    const watched = cap.usedBuffers();
-    for (const b of held.keys()) watched.delete(b);
-    const rec = new Recording(cap.commands, held, watched, this.arena.align);
-    for (const b of watched) {
-      let set = this.watchers.get(b);
-      if (!set) this.watchers.set(b, (set = new Set()));
-      set.add(rec);
-    }
-    this.recordings.add(rec);
-    return { recording: rec };
+    return this.steps.end();
   }
 
-  /** abandons a capture (the step threw): its held buffers go back to the pool */
   abortCapture(): void {
-    const cap = this.capture;
-    if (!cap) return;
-    this.capture = null;
-    for (const [b, cls] of cap.heldBuffers()) this.pool.returnHeld(b, cls);
+    this.steps.abort();
+  }
+
+  markUnsteady(reason: string): void {
+    this.steps.markUnsteady(reason);
+  }
+
+  existedBeforeCapture(s: Storage): boolean {
+    return this.steps.existedBeforeCapture(s);
+  }
+
+  /** a tensor moved off storage `s` (assign, loadStateDict): recordings using it record again */
+  replaced(s: Storage): void {
+    const g = s as GpuStorage;
+    if (g.buffer) this.steps.touchedOutside(g.buffer);
+  }
+
+  invalidate(rec: Recording): void {
+    this.steps.invalidate(rec);
   }
 
   /**
@@ -494,10 +374,10 @@ export class WebGPUDevice {
    */
   replay(rec: Recording, args: readonly Storage[], inputs: readonly Storage[]): boolean {
     this.check();
-    if (!rec.valid || this.capture) return false;
+    if (!rec.valid || this.steps.capture) return false;
     const uniforms = rec.snapshot();
     if (!uniforms) {
-      this.invalidate(rec);
+      this.steps.invalidate(rec);
       return false;
     }
     const copies: CopyCommand[] = [];
@@ -514,25 +394,6 @@ export class WebGPUDevice {
       this.deferredError ??= e instanceof Error ? e : new Error(String(e));
     });
     return true;
-  }
-
-  /** a tensor moved off storage `s`: recordings that use its buffer no longer match the tensors */
-  replaced(s: Storage): void {
-    const g = s as GpuStorage;
-    const watchers = g.buffer ? this.watchers.get(g.buffer) : undefined;
-    if (watchers) for (const r of [...watchers]) this.invalidate(r);
-  }
-
-  /** drops a recording: it never replays again; its held buffers go back to the pool */
-  invalidate(rec: Recording): void {
-    if (!this.recordings.delete(rec)) return;
-    for (const b of rec.watched) {
-      const set = this.watchers.get(b);
-      set?.delete(rec);
-      if (set?.size === 0) this.watchers.delete(b);
-    }
-    if (!this.destroyed) for (const [b, cls] of rec.held) this.pool.returnHeld(b, cls);
-    rec.release();
   }
 
   // ---------------------------------------------------------------- stats / profiling / lifetime
@@ -559,8 +420,6 @@ export class WebGPUDevice {
   }
 
   stats(): BackendStats {
-    let recordingBytes = 0;
-    for (const r of this.recordings) recordingBytes += r.heldBytes;
     return {
       ...this.counters,
       pipelinesCompiled: this.pipelines.pipelinesCompiled,
@@ -568,7 +427,7 @@ export class WebGPUDevice {
       peakBytes: this.pool.peakBytes,
       pooledBytes: this.pool.pooledBytes,
       liveStorages: this.pool.liveStorages,
-      recordingBytes,
+      recordingBytes: this.steps.heldBytes,
     };
   }
 
@@ -580,7 +439,7 @@ export class WebGPUDevice {
 
   destroy(): void {
     if (this.destroyed) return;
-    for (const r of [...this.recordings]) this.invalidate(r);
+    this.steps.dropAll();
     this.destroyed = true;
     this.trimPool();
     this.arena.destroy();

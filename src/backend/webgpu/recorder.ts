@@ -2,6 +2,7 @@
 // order and encoded at a flush into one command encoder (one queue.submit per flush).
 import type { TypedArray } from '../types.js';
 import type { BindGroupCache } from './bind-groups.js';
+import type { ErrorScopes } from './error-scopes.js';
 import type { DispatchSpec } from './device.js';
 import type { PipelineCache } from './pipeline-cache.js';
 import type { KernelProfiler } from './profiler.js';
@@ -163,4 +164,52 @@ export function encodeBatch(ctx: EncodeContext, cmds: readonly Command[]): { cur
   }
   cursor.end();
   return { cursor, staging };
+}
+
+/**
+ * Submits a batch: compiles the pipelines it still lacks (and prepares recordings about to
+ * replay for the first time), encodes it into one encoder inside error scopes that are
+ * checked later (error-scopes.ts), and submits it once. Returns the dispatch count.
+ */
+export async function submitBatch(ctx: EncodeContext & { errors: ErrorScopes }, cmds: Command[], check: () => void): Promise<number> {
+  const replays = cmds.filter((c) => c.kind === 'replay');
+  try {
+    check();
+    // pipelines: looked up synchronously; only new ones are awaited
+    let waits: Promise<unknown>[] | null = null;
+    for (const c of cmds) {
+      if (c.kind === 'dispatch' && !ctx.pipelines.get(c.key)) (waits ??= []).push(ctx.pipelines.resolve(c.spec, c.key));
+      else if (c.kind === 'replay' && !c.recording.isReady) (waits ??= []).push(c.recording.prepare(ctx.device, ctx.pipelines));
+    }
+    if (waits) {
+      await Promise.all(waits);
+      check();
+    }
+    const { profiler, errors } = ctx;
+    errors.open();
+    let submitted = false;
+    let staging: GPUBuffer | null = null;
+    try {
+      profiler?.beginSubmit(cmds.reduce((n, c) => n + (c.kind === 'dispatch' ? 1 : c.kind === 'replay' ? c.recording.dispatches : 0), 0));
+      const batch = encodeBatch(ctx, cmds);
+      staging = batch.staging;
+      profiler?.endEncoding(batch.cursor.encoder);
+      ctx.device.queue.submit([batch.cursor.encoder.finish()]);
+      submitted = true;
+      return batch.cursor.dispatches;
+    } finally {
+      profiler?.afterSubmit(submitted);
+      staging?.destroy();
+      errors.close(() => {
+        const labels = new Set<string>();
+        for (const c of cmds) labels.add(c.kind === 'dispatch' ? labelOf(c.spec) : c.kind);
+        return `a batch of ${cmds.length} commands (kernels: ${[...labels].join(', ')})`;
+      });
+    }
+  } finally {
+    for (const r of replays) {
+      r.recording.pending--;
+      r.recording.destroyIfIdle();
+    }
+  }
 }
