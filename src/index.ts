@@ -7,6 +7,7 @@ export type { DType, TypedArray, Backend, BackendStats } from './backend/types.j
 export { init, backend, stats, resetStats, flush, settled, profileKernels, type InitOptions } from './init.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
+export { compile, type CompiledFunction, type CompileOptions } from './compile.js';
 export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';

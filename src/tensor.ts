@@ -105,10 +105,28 @@ export class Tensor {
     this.dispose();
   }
 
-  /** Replaces this tensor's contents with src's storage (in-place updates, e.g. optimizers). */
+  /** Replaces this tensor's contents with src's (in-place updates: running statistics, clipped gradients). */
   assign(src: Tensor): this {
     if (src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i]) || src.dtype !== this.dtype)
       throw new Error(`webgrad: assign: ${src.describe()} does not match ${this.describe()}`);
+    const shared = this.sharedStorage();
+    const capture = shared.backend.capture;
+    if (capture?.capturing && capture.existedBeforeCapture(shared.storage) && src.storage !== shared.storage) {
+      // a compiled step is being recorded and this state outlives the step: its replays must
+      // update the same storage, so the new values are copied in rather than swapped in
+      if (shared.refs === 1) {
+        shared.backend.copy(src.storage, shared.storage);
+        return this;
+      }
+      capture.markUnsteady(`assign() to a ${this.describe()} whose storage other tensors share`);
+    }
+    return this.adoptStorage(src);
+  }
+
+  /** Makes this tensor use src's storage (no copy): a parameter moving into its optimizer slot. */
+  adoptStorage(src: Tensor): this {
+    // a compiled step recorded over the old storage no longer matches this tensor
+    this.sharedStorage().backend.capture?.replaced(this.sharedStorage().storage);
     const next = src.sharedStorage();
     next.refs++;
     this.sharedStorage().release();

@@ -18,6 +18,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --seed N            --backend webgpu|cpu --lossEvery N (loss readback period, default 10)
   --weightDecay X     (default 0)          --schedule constant|cosine|onecycle (default constant)
   --tune 0|1          WebGPU matmul autotuning after step 1 (default 1)
+  --no-compile        every training step eager instead of wg.compile's replays (to compare)
   --data DIR          CIFAR-10 folder (default $WEBGRAD_DATA, then ../shared/datasets/cifar10)
   --synthetic         tiny generated images instead of CIFAR-10 (a smoke test)
   --trainLimit N / --testLimit N   use only the first N images
@@ -43,6 +44,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     switch (rawKey) {
       case 'augment': config.augment = true; break;
       case 'no-augment': config.augment = false; break;
+      case 'no-compile': config.compile = false; break;
       case 'synthetic': config.data = 'synthetic'; break;
       case 'data': dataDir = valueFor(); break;
       case 'json': jsonPath = valueFor(); break;

@@ -69,6 +69,7 @@ function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, 
   return [
     ['optimizer', `${r.optimizer}, lr ${r.lr} (${cfg.schedule} schedule)${decay}, batch ${r.batch}`],
     ['augmentation', cfg.augment ? `horizontal flip + random crop, shifts up to ±${cropPadding(cfg)} px` : 'none'],
+    ['training step', cfg.compile ? 'compiled (wg.compile: recorded once, replayed)' : 'eager (--no-compile)'],
   ];
 }
 
@@ -83,7 +84,7 @@ export function resultTable(r: RunResult, cfg?: TrainConfig): string {
     ['test accuracy', `${(r.testAccuracy * 100).toFixed(2)}% of ${r.testImages}`],
     ['per step', `${r.perStep.dispatches} dispatches, ${r.perStep.submits} submits, ${r.perStep.readbacks} readbacks, ${r.perStep.uploads} uploads`],
     ...(r.hostMsPerStep && Object.keys(r.hostMsPerStep).length > 0
-      ? [['host ms/step', Object.entries(r.hostMsPerStep).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')] as [string, string]]
+      ? [['host ms/step', Object.entries(r.hostMsPerStep).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')] as [string, string]]
       : []),
     ...(r.matmulVariants && Object.keys(r.matmulVariants).length > 0
       ? [['matmul variants', Object.entries(r.matmulVariants).map(([k, v]) => `${k} ${v}`).join(', ')] as [string, string]]

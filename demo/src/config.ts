@@ -40,6 +40,8 @@ export interface TrainConfig {
   evalSubset: number;
   /** WebGPU matmul autotuning (measured after the first step, before the clock starts); false: the heuristic variants */
   tune: boolean;
+  /** run the training step through wg.compile (recorded once, replayed); false: every step eager, to compare */
+  compile: boolean;
   /** L2 weight decay of the optimizer (0: none; AdamW defaults to 5e-4) */
   weightDecay: number;
   /** 'constant' learning rate, or 'cosine': annealed to 0 over the run's steps, or 'onecycle': warm-up to lr then annealed (OneCycleLR) */
@@ -91,6 +93,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   weightDecay: 0,
   schedule: 'constant',
   tune: true,
+  compile: true,
 };
 
 export function learningRate(cfg: TrainConfig): number {
@@ -144,6 +147,7 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
       break;
     }
     case 'tune': cfg.tune = flag(value); break;
+    case 'compile': cfg.compile = flag(value); break;
     case 'schedule': cfg.schedule = oneOf(key, value, SCHEDULE_NAMES); break;
     case 'peer': cfg.peer = value.split(',').map((name) => oneOf(key, name.trim(), PEER_NAMES)); break;
     default: throw new Error(`unknown setting '${key}'`);

@@ -45,6 +45,7 @@ function configFromForm(): TrainConfig {
     if (value !== '') applySetting(cfg, id, value);
   }
   cfg.augment = $<HTMLInputElement>('augment').checked;
+  cfg.compile = $<HTMLInputElement>('compile').checked;
   if (cfg.data === 'synthetic') Object.assign(cfg, { trainLimit: 640, testLimit: 200, evalSubset: 100 });
   return cfg;
 }
@@ -55,6 +56,7 @@ function showConfigInForm(cfg: TrainConfig): void {
     field(id).value = value === undefined ? '' : String(value);
   }
   $<HTMLInputElement>('augment').checked = cfg.augment;
+  $<HTMLInputElement>('compile').checked = cfg.compile;
 }
 
 function describeModel(): void {

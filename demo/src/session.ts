@@ -195,7 +195,7 @@ export class TrainingSession {
 
     try {
       await wg.train.fit(model, loader, {
-        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings,
+        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings, compile: cfg.compile,
       });
     } catch (e) {
       if (!this.abort.signal.aborted) throw e;

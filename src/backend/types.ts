@@ -196,7 +196,7 @@ export interface KernelSignatures {
    * Inverted dropout with a counter-based mask: element i is kept when
    * hash(seed, i) / 2³² ≥ p (scaled by 1/(1−p)), else 0. Same mask on every backend.
    */
-  dropout(x: Storage, out: Storage, p: number, seed: number): void;
+  dropout(x: Storage, out: Storage, p: number, seed: number, reseed?: () => number): void;
   /**
    * Random crop (zero padding) + horizontal flip + normalisation of an image batch, one pass.
    * images: int32 storage = uint8 pixels packed four per element (little-endian), or float32
@@ -226,7 +226,7 @@ export interface KernelSignatures {
    */
   hog(images: Storage, count: number, channels: number, h: number, w: number, cellSize: number, bins: number, out: Storage): void;
   /** one fused optimizer update, in place on param and state (float32, all `param.size` long) */
-  optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void;
+  optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[], refresh?: () => OptimizerStepArgs | null): void;
 }
 
 export type KernelName = keyof KernelSignatures;
@@ -258,6 +258,8 @@ export interface BackendBase {
   readonly isSoftwareAdapter: boolean;
   /** release every resource (GPU device, pools); the backend is unusable afterwards */
   destroy(): void;
+  /** capture and replay of compiled steps (wg.compile); absent where steps run eagerly (CPU) */
+  readonly capture?: StepCapture;
 }
 
 export interface BackendStats {
@@ -274,6 +276,38 @@ export interface BackendStats {
   /** bytes held by the pool's free lists, reusable without a new allocation */
   pooledBytes: number;
   liveStorages: number;
+  /** bytes of the temporaries compiled steps' recordings keep between calls (counted in liveBytes; see wg.compile) */
+  recordingBytes: number;
+}
+
+/** A compiled step's recording, as the backend hands it to src/compile.ts. */
+export interface StepRecording {
+  /** false once a storage it uses was freed or it was disposed: the step must record again */
+  readonly valid: boolean;
+  /** bytes of the temporaries it keeps */
+  readonly heldBytes: number;
+  readonly dispatches: number;
+}
+
+/**
+ * Capture and replay of a step (wg.compile), on backends that record commands (WebGPU). The
+ * CPU backend has none: a compiled function runs eagerly there.
+ */
+export interface StepCapture {
+  readonly capturing: boolean;
+  begin(): void;
+  end(): { recording: StepRecording } | { unsteady: string };
+  abort(): void;
+  /** the capture cannot be replayed as it is (one-time work such as creating optimizer state) */
+  markUnsteady(reason: string): void;
+  /** true while capturing, for a storage made before the capture (an in-place update must keep it) */
+  existedBeforeCapture(s: Storage): boolean;
+  /** one replay with `args` copied into `inputs`; false when it must record again */
+  replay(rec: StepRecording, args: readonly Storage[], inputs: readonly Storage[]): boolean;
+  /** a tensor moved off storage `s` (assign, loadStateDict): recordings that use it record again */
+  replaced(s: Storage): void;
+  /** frees what the recording holds; it never replays again */
+  release(rec: StepRecording): void;
 }
 
 export type Backend = BackendBase & { [K in KernelName]: KernelSignatures[K] };

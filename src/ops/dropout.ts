@@ -12,8 +12,9 @@ export const dropoutRules: OpRules<'dropout'> = {
       requireFloat('dropout', x);
       return { shape: [...x.shape], dtype: 'float32' };
     },
-    forward: (be, [x], { p, seed }, out) => be.dropout(x.storage, out, p, seed),
-    backward: (g, { params }) => [apply('dropout', [g], params)],
+    forward: (be, [x], { p, seed, draw }, out) => be.dropout(x.storage, out, p, seed, draw),
+    // the same mask: in a compiled step's replay, the seed the forward drew for this call
+    backward: (g, { params }) => [apply('dropout', [g], { ...params, draw: () => params.cell.seed })],
   },
 };
 
@@ -29,5 +30,8 @@ export function dropout(x: Tensor, p = 0.5, { training = true, seed }: DropoutOp
   if (!(p >= 0 && p <= 1)) throw new Error(`webgrad: dropout: p must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  return apply('dropout', [x], { p, seed: (seed ?? nextSeed()) >>> 0 });
+  const cell = { seed: (seed ?? nextSeed()) >>> 0 };
+  // a compiled step's replays draw a new seed per call, as eager calls do (a given seed stays)
+  const draw = seed === undefined ? () => (cell.seed = nextSeed() >>> 0) : () => cell.seed;
+  return apply('dropout', [x], { p, seed: cell.seed, cell, draw });
 }

@@ -46,7 +46,7 @@ export interface OpParams {
   avgPool2d: { args: Pool2dArgs };
   avgPool2dGrad: { args: Pool2dArgs };
   // dropout (src/ops/dropout.ts)
-  dropout: { p: number; seed: number };
+  dropout: { p: number; seed: number; cell: { seed: number }; draw: () => number };
 }
 
 export type OpName = keyof OpParams;

@@ -122,7 +122,8 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
         // moves back into its slot: the arena is what the kernel updates
         if (!arenas.params.holds(i, p)) {
           arenas.params.fill(i, p);
-          p.assign(arenas.params.slots[i]);
+          p.adoptStorage(arenas.params.slots[i]);
+          be.capture?.markUnsteady('a parameter moved into its optimizer slot (a first step)');
         }
         if (!p.grad) return;
         arenas.grads.fill(i, p.grad);
@@ -133,13 +134,21 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
       const first = stepped[0];
       const uniform = stepped.length === params.length
         && stepped.every((s) => s.step === first.step && sameSet(s.created, first.created));
+      if (stepped.some((s) => s.created.size > 0)) be.capture?.markUnsteady('optimizer state was created (a first step)');
+      // a compiled step's replay calls `next` instead of step(): the same step-count update and hyper-parameters
+      const next = (indices: number[]) => () => {
+        const states = indices.map((i) => this.state.get(params[i])!);
+        for (const st of states) st.step++;
+        return this.stepArgs(group, states[0].step, NO_STATE);
+      };
       if (uniform) {
         const state = names.map((name) => (name ? this.stateArena(group, name).base.storage : null));
-        be.optimizerStep(this.stepArgs(group, first.step, first.created), arenas.params.base.storage, arenas.grads.base.storage, state);
+        be.optimizerStep(this.stepArgs(group, first.step, first.created), arenas.params.base.storage, arenas.grads.base.storage, state,
+          next(stepped.map((s) => s.index)));
       } else {
         for (const { index, step, created } of stepped) {
           const state = names.map((name) => (name ? this.stateArena(group, name).padded[index] : null));
-          be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state);
+          be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state, next([index]));
         }
       }
     }
@@ -282,6 +291,8 @@ export const NO_ARGS: Omit<OptimizerStepArgs, 'rule'> = {
   lr: 0, weightDecay: 0, decoupledWeightDecay: false, momentum: 0, dampening: 0, nesterov: false, firstStep: false,
   alpha: 0, eps: 0, centered: false, beta1: 0, beta2: 0, amsgrad: false, biasCorrection1: 1, biasCorrection2: 1,
 };
+
+const NO_STATE: ReadonlySet<string> = new Set();
 
 function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return a.size === b.size && [...a].every((x) => b.has(x));

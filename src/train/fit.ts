@@ -4,6 +4,7 @@
 import type { Module } from '../nn/module.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { compile } from '../compile.js';
 import { getBackend, noGrad, tidy } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 
@@ -49,6 +50,11 @@ export interface FitOptions {
   disposeBatches?: boolean;
   /** filled with where the host's time went (milliseconds, summed over steps), for profiling */
   timings?: FitTimings;
+  /**
+   * run the training step through wg.compile (default true): recorded once per batch shape,
+   * then replayed with no op dispatch in JavaScript; false runs every step eagerly
+   */
+  compile?: boolean;
 }
 
 /** Host-side milliseconds per phase of fit(), summed over the steps (see FitOptions.timings). */
@@ -100,54 +106,62 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
   const losses: number[] = [];
   let step = 0;
   model.train();
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    let epochSteps = 0;
-    let epochLossSum = 0;
-    let epochLossCount = 0;
-    const lap = lapClock(opts.timings);
-    for await (const { x, y } of loader) {
-      lap('loader'); // since the previous step's callback (or the epoch's start)
-      throwIfAborted(signal);
-      step++;
-      epochSteps++;
-      const wantLoss = lossEvery > 0 && step % lossEvery === 0;
-      const kept = tidy(() => {
-        optimizer.zeroGrad();
-        const l = lossFn(model.forward(x), y);
-        l.backward();
-        optimizer.step();
-        // the loss tensor survives the scope only when it will be read
-        return wantLoss ? l.detach() : null;
-      });
-      scheduler?.step();
-      if (disposeBatches) {
-        x.dispose();
-        y.dispose();
+  const trainStep = (x: Tensor, y: Tensor): Tensor => {
+    optimizer.zeroGrad();
+    const l = lossFn(model.forward(x), y);
+    l.backward();
+    optimizer.step();
+    return l;
+  };
+  const compiled = opts.compile === false ? null : compile(trainStep);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      let epochSteps = 0;
+      let epochLossSum = 0;
+      let epochLossCount = 0;
+      const lap = lapClock(opts.timings);
+      for await (const { x, y } of loader) {
+        lap('loader'); // since the previous step's callback (or the epoch's start)
+        throwIfAborted(signal);
+        step++;
+        epochSteps++;
+        const wantLoss = lossEvery > 0 && step % lossEvery === 0;
+        const stepLoss = compiled ? compiled(x, y) : tidy(() => trainStep(x, y));
+        // the loss survives the step only when it will be read
+        const kept = wantLoss ? stepLoss : null;
+        if (!wantLoss) stepLoss.dispose();
+        scheduler?.step();
+        if (disposeBatches) {
+          x.dispose();
+          y.dispose();
+        }
+        lap('record');
+        let value: number | undefined;
+        if (kept) {
+          value = await kept.item();
+          kept.dispose();
+          lap('readback');
+          if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
+            throw new Error(
+              `webgrad: fit: the loss became ${value} at step ${step} (epoch ${epoch + 1}); the model's weights are ` +
+                'no longer usable. Lower the learning rate, clip gradients (optim.clipGradNorm) or check the inputs for NaN/Infinity ' +
+                '(pass allowNonFiniteLoss: true to keep going)',
+            );
+          losses.push(value);
+          epochLossSum += value;
+          epochLossCount++;
+        } else {
+          // submit the step's work (no readback); also yields so an abort can arrive
+          await getBackend().flush();
+          lap('flush');
+        }
+        await opts.onStep?.({ epoch, step, loss: value });
+        lap('callback');
       }
-      lap('record');
-      let value: number | undefined;
-      if (kept) {
-        value = await kept.item();
-        kept.dispose();
-        lap('readback');
-        if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
-          throw new Error(
-            `webgrad: fit: the loss became ${value} at step ${step} (epoch ${epoch + 1}); the model's weights are ` +
-              'no longer usable. Lower the learning rate, clip gradients (optim.clipGradNorm) or check the inputs for NaN/Infinity ' +
-              '(pass allowNonFiniteLoss: true to keep going)',
-          );
-        losses.push(value);
-        epochLossSum += value;
-        epochLossCount++;
-      } else {
-        // submit the step's work (no readback); also yields so an abort can arrive
-        await getBackend().flush();
-        lap('flush');
-      }
-      await opts.onStep?.({ epoch, step, loss: value });
-      lap('callback');
+      await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
     }
-    await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
+  } finally {
+    compiled?.dispose();
   }
   return { steps: step, epochs, losses };
 }

@@ -80,7 +80,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       return {
         dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0, copies: counters.copies,
         readbacks: counters.readbacks, uploads: counters.uploads,
-        liveBytes: counters.liveBytes, peakBytes: counters.peakBytes, liveStorages: counters.liveStorages,
+        liveBytes: counters.liveBytes, peakBytes: counters.peakBytes, liveStorages: counters.liveStorages, recordingBytes: 0,
       };
     },
     resetStats() {

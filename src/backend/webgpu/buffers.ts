@@ -33,25 +33,38 @@ export function gpuStorage(s: Storage): GpuStorage {
   return g;
 }
 
-/** The uniform block of one dispatch, written word by word (matches a WGSL struct's layout). */
+/**
+ * The uniform block of one dispatch, written word by word (matches a WGSL struct's layout).
+ * The words go straight into a small byte buffer, so writing the block into the uniform arena
+ * is one byte copy (this is on every dispatch's path).
+ */
 export class Uniforms {
-  private words: number[] = [];
-  private kinds: number[] = []; // 0 u32, 1 i32, 2 f32
+  private bytes = new ArrayBuffer(64);
+  private view = new DataView(this.bytes);
+  private n = 0; // words written
+  private room(): void {
+    if ((this.n + 1) * 4 > this.bytes.byteLength) {
+      const grown = new ArrayBuffer(this.bytes.byteLength * 2);
+      new Uint8Array(grown).set(new Uint8Array(this.bytes));
+      this.bytes = grown;
+      this.view = new DataView(grown);
+    }
+  }
   u32(...v: number[]): this {
-    for (const x of v) { this.words.push(x >>> 0); this.kinds.push(0); }
+    for (const x of v) { this.room(); this.view.setUint32(4 * this.n++, x >>> 0, true); }
     return this;
   }
   i32(...v: number[]): this {
-    for (const x of v) { this.words.push(x | 0); this.kinds.push(1); }
+    for (const x of v) { this.room(); this.view.setInt32(4 * this.n++, x | 0, true); }
     return this;
   }
   f32(...v: number[]): this {
-    for (const x of v) { this.words.push(x); this.kinds.push(2); }
+    for (const x of v) { this.room(); this.view.setFloat32(4 * this.n++, x, true); }
     return this;
   }
   /** pad with zero words to a multiple of `bytes` (16 before a vec4 array) */
   align(bytes = 16): this {
-    while ((this.words.length * 4) % bytes !== 0) this.u32(0);
+    while ((this.n * 4) % bytes !== 0) this.u32(0);
     return this;
   }
   /** an array<vec4<u32 | i32>, len/4> from `v`, zero padded to `len` */
@@ -61,15 +74,13 @@ export class Uniforms {
     return this;
   }
   get byteLength(): number {
-    return Math.max(16, Math.ceil(this.words.length / 4) * 16);
+    return Math.max(16, Math.ceil(this.n / 4) * 16);
   }
+  /** the written words (byte copy), followed by zeros up to byteLength */
   writeTo(view: DataView, offset: number): void {
-    for (let i = 0; i < this.words.length; i++) {
-      const k = this.kinds[i];
-      if (k === 0) view.setUint32(offset + 4 * i, this.words[i], true);
-      else if (k === 1) view.setInt32(offset + 4 * i, this.words[i], true);
-      else view.setFloat32(offset + 4 * i, this.words[i], true);
-    }
+    const dst = new Uint8Array(view.buffer, view.byteOffset + offset, this.byteLength);
+    dst.set(new Uint8Array(this.bytes, 0, this.n * 4));
+    dst.fill(0, this.n * 4);
   }
 }
 

@@ -1,50 +1,29 @@
-// The one module that touches WebGPU objects (in the spirit of tinygrad's ops_webgpu.py):
-// adapter/device acquisition, a size-class buffer pool, a pipeline cache, and a command
-// recorder that batches every dispatch, upload and readback copy of a step into one command
-// encoder and one queue.submit. Kernel launchers (elementwise.ts, matmul.ts, ...) only call
-// `dispatch(...)` with GpuStorage handles, a uniform block and a workgroup count.
+// The WebGPU device: adapter/device acquisition and the façade kernel launchers use
+// (`dispatch`, `alloc`, `free`, `upload`, `read`, `flush`). It composes small single-purpose
+// parts (in the spirit of tinygrad's ops_webgpu.py): the size-class buffer pool
+// (buffer-pool.ts), the pipeline cache (pipeline-cache.ts), cached bind groups
+// (bind-groups.ts), the uniform arena (uniform-arena.ts), the command recorder and batch
+// encoder (recorder.ts), error scopes that never stall a flush (error-scopes.ts), and the
+// capture/replay of compiled steps (replay.ts). Launchers never touch WebGPU objects.
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
+import type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 import { describeAdapter, isSoftware } from './adapter.js';
 import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
-import { preprocess } from './preprocess.js';
+import { BindGroupCache } from './bind-groups.js';
+import { BufferPool } from './buffer-pool.js';
+import { ErrorScopes } from './error-scopes.js';
+import { PipelineCache } from './pipeline-cache.js';
 import { KernelProfiler, type KernelTiming } from './profiler.js';
+import { type Command, type CopyCommand, Recorder, submitBatch } from './recorder.js';
+import { CompiledSteps } from './compiled-steps.js';
+import type { Recording } from './replay.js';
+import { acquireDevice } from './acquire.js';
 import { shaders as generatedShaders } from './shaders.generated.js';
+import { UniformArena } from './uniform-arena.js';
 
 export { GpuStorage, gpuStorage, sizeClass, Uniforms };
 
-export interface DeviceOptions {
-  gpu?: GPU;
-  device?: GPUDevice;
-  powerPreference?: GPUPowerPreference;
-  /** recorded commands that trigger an automatic flush (default 4096) */
-  maxRecorded?: number;
-  /** override the shader sources (tests); defaults to shaders.generated.ts */
-  shaders?: Record<string, string>;
-}
-
-export interface DispatchSpec {
-  /** shader file name (shaders/<shader>.wgsl) */
-  shader: string;
-  entry: string;
-  /** preprocessor variant switches (#if NAME) */
-  defines?: Record<string, boolean>;
-  /** WGSL override constants (numbers; booleans as 0/1) */
-  constants?: Record<string, number>;
-  uniforms: Uniforms;
-  /** bound as read-only storage at bindings 1..inputs.length */
-  inputs: GpuStorage[];
-  /** bound as read_write storage after the inputs */
-  outputs: GpuStorage[];
-  /** total workgroups (folded to 2-D above the per-dimension limit), or an explicit grid */
-  workgroups: number | [number, number, number];
-  /** a label for error messages (defaults to shader.entry) */
-  label?: string;
-}
-
-type Command =
-  | { kind: 'dispatch'; key: string; spec: DispatchSpec; buffers: GPUBufferBinding[]; grid: [number, number, number] }
-  | { kind: 'upload'; dst: GPUBuffer; data: TypedArray }
-  | { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; bytes: number };
+export type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
@@ -52,9 +31,7 @@ export class WebGPUDevice {
   readonly adapterName: string;
   readonly isSoftwareAdapter: boolean;
   readonly limits: GPUSupportedLimits;
-  private readonly uniformAlign: number;
   private readonly maxPerDim: number;
-  private readonly shaderSources: Record<string, string>;
   private readonly maxRecorded: number;
 
   private lostReason: string | null = null;
@@ -62,26 +39,16 @@ export class WebGPUDevice {
   private deferredError: Error | null = null;
   private destroyed = false;
 
-  // buffer pool
-  private pool = new Map<number, GPUBuffer[]>();
-  private counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
-  private liveBytes = 0;
-  private peakBytes = 0;
-  private pooledBytes = 0;
-  private liveStorages = 0;
-
-  // pipelines
-  private modules = new Map<string, GPUShaderModule>();
-  private layouts = new Map<string, GPUBindGroupLayout>();
-  private pipelines = new Map<string, GPUComputePipeline>();
-  private pending = new Map<string, Promise<GPUComputePipeline>>();
-
-  // recording
-  private recorded: Command[] = [];
-  /** buffers referenced by recorded or in-flight (not yet submitted) commands */
-  private touched = new Set<GPUBuffer>();
-  private inFlight = 0;
+  private counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0 };
+  private readonly bindGroups: BindGroupCache;
+  private readonly pool: BufferPool;
+  private readonly pipelines: PipelineCache;
+  private readonly arena: UniformArena;
+  private readonly errors: ErrorScopes;
+  private readonly recorder = new Recorder();
   private chain: Promise<void> = Promise.resolve();
+
+  private readonly steps: CompiledSteps;
 
   /**
    * The GPU instance and adapter are kept referenced for the device's lifetime: with Dawn for
@@ -97,10 +64,14 @@ export class WebGPUDevice {
     this.adapterName = describeAdapter(adapterInfo, isFallback);
     this.isSoftwareAdapter = isSoftware(adapterInfo, isFallback);
     this.limits = device.limits;
-    this.uniformAlign = Math.max(256, device.limits.minUniformBufferOffsetAlignment);
     this.maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
-    this.shaderSources = opts.shaders ?? generatedShaders;
     this.maxRecorded = opts.maxRecorded ?? 4096;
+    this.bindGroups = new BindGroupCache(device);
+    this.pool = new BufferPool(device, USAGE(), device.limits.maxBufferSize, (b) => this.bindGroups.forget(b));
+    this.pipelines = new PipelineCache(device, opts.shaders ?? generatedShaders);
+    this.arena = new UniformArena(device, device.limits.minUniformBufferOffsetAlignment, (b) => this.bindGroups.forget(b));
+    this.errors = new ErrorScopes(device);
+    this.steps = new CompiledSteps(this.pool, this.arena.align);
     device.lost.then((info) => {
       if (!this.destroyed) this.lostReason = `${info.reason}): ${info.message || 'no message'}`;
       else this.lostReason = `destroyed): the backend was destroyed`;
@@ -109,32 +80,10 @@ export class WebGPUDevice {
       if (this.uncaptured.length < 100) this.uncaptured.push(ev.error.message);
     };
   }
-
   static async create(opts: DeviceOptions = {}): Promise<WebGPUDevice> {
     if (opts.device) return new WebGPUDevice(opts.device, opts.device.adapterInfo, false, opts);
-    const gpu = opts.gpu ?? (globalThis.navigator as Navigator | undefined)?.gpu;
-    if (!gpu) {
-      throw new Error('webgrad: no WebGPU adapter found (navigator.gpu is missing; in Node pass { gpu: create([]) } from the `webgpu` package, or use the CPU backend)');
-    }
-    const adapter = await gpu.requestAdapter(opts.powerPreference ? { powerPreference: opts.powerPreference } : undefined);
-    if (!adapter) {
-      throw new Error('webgrad: no WebGPU adapter found (requestAdapter returned null; on a machine without a GPU use SwiftShader, e.g. VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json in Node, or use the CPU backend)');
-    }
-    const requiredLimits: Record<string, number> = {};
-    for (const name of [
-      'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize',
-      'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage',
-      'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY',
-    ] as const) {
-      const v = (adapter.limits as unknown as Record<string, number | undefined>)[name];
-      if (typeof v === 'number') requiredLimits[name] = v;
-    }
-    // timestamps only serve kernel profiling (startProfile); asked for where the adapter has them
-    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
-    const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
-    const info = adapter.info as GPUAdapterInfo | undefined;
-    const isFallback = !!(adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
-    return new WebGPUDevice(device, info, isFallback, opts, [gpu, adapter]);
+    const { device, info, isFallback, keepAlive } = await acquireDevice(opts);
+    return new WebGPUDevice(device, info, isFallback, opts, keepAlive);
   }
 
   private check(): void {
@@ -153,18 +102,14 @@ export class WebGPUDevice {
     this.check();
     if (!Number.isInteger(size) || size < 0) throw new Error(`webgrad: bad storage size ${size}`);
     const bytes = Math.max(4, size * 4);
-    let cls = sizeClass(bytes);
-    if (cls > this.limits.maxBufferSize) cls = Math.ceil(bytes / 16) * 16;
-    if (cls > this.limits.maxBufferSize) {
-      throw new Error(`webgrad: a storage of ${size} elements (${bytes} bytes) exceeds the adapter's maxBufferSize ${this.limits.maxBufferSize}`);
+    const cls = this.pool.classFor(bytes, () => `a storage of ${size} elements`);
+    const capture = this.steps.capture;
+    let buffer = capture?.reuse(cls);
+    if (buffer) this.pool.liveStorages++;
+    else {
+      buffer = this.pool.acquire(cls);
+      capture?.acquired.add(buffer);
     }
-    const free = this.pool.get(cls);
-    let buffer = free?.pop();
-    if (buffer) this.pooledBytes -= cls;
-    else buffer = this.device.createBuffer({ size: cls, usage: USAGE() });
-    this.liveBytes += cls;
-    this.liveStorages++;
-    if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
     return new GpuStorage(buffer, dtype, size, cls);
   }
 
@@ -174,15 +119,23 @@ export class WebGPUDevice {
     if (g.backend !== 'webgpu' || g.buffer === null) return;
     const buf = g.buffer;
     g.buffer = null;
+    // any storage of a buffer a recording uses going away (a parameter's arena slot replaced
+    // by loadStateDict, a gradient dropped) means the recording no longer matches the tensors
+    this.steps.touchedOutside(buf);
     const owner = g.base ?? g;
     if (--owner.refs > 0) return; // views (or the owner) still use the buffer
-    this.liveBytes -= owner.classBytes;
-    this.liveStorages--;
-    if (this.destroyed) return;
-    let list = this.pool.get(owner.classBytes);
-    if (!list) this.pool.set(owner.classBytes, (list = []));
-    list.push(buf);
-    this.pooledBytes += owner.classBytes;
+    if (this.destroyed) {
+      this.pool.liveStorages--;
+      this.pool.liveBytes -= owner.classBytes;
+      return;
+    }
+    if (this.steps.capture) {
+      // a temporary of the step being captured: its replays will write it again
+      this.pool.hold();
+      this.steps.capture.onFree(buf, owner.classBytes);
+      return;
+    }
+    this.pool.release(buf, owner.classBytes);
   }
 
   /**
@@ -221,15 +174,13 @@ export class WebGPUDevice {
     if (a.size === 0) return;
     this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: a.size * 4 });
     this.counters.copies++;
-    this.touched.add(a.buffer!);
-    this.touched.add(b.buffer!);
+    this.recorder.touched.add(a.buffer!);
+    this.recorder.touched.add(b.buffer!);
   }
 
   /** destroys every pooled (free) buffer */
   trimPool(): void {
-    for (const list of this.pool.values()) for (const b of list) b.destroy();
-    this.pool.clear();
-    this.pooledBytes = 0;
+    this.pool.trim();
   }
 
   upload(data: TypedArray): GpuStorage {
@@ -239,12 +190,13 @@ export class WebGPUDevice {
     this.counters.uploads++;
     if (data.length === 0) return s;
     const buf = s.buffer!;
-    if (this.inFlight === 0 && !this.touched.has(buf)) {
+    if (!this.steps.capture && this.recorder.inFlight === 0 && !this.recorder.touched.has(buf)) {
       // nothing recorded or in flight uses this buffer: the queue orders the write before any later submit
       this.device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
     } else {
+      // a captured upload is replayed from the recording's own copy of the data
       this.record({ kind: 'upload', dst: buf, data: data.slice() });
-      this.touched.add(buf);
+      this.recorder.touched.add(buf);
     }
     return s;
   }
@@ -252,6 +204,12 @@ export class WebGPUDevice {
   async read(s: Storage): Promise<TypedArray> {
     const g = gpuStorage(s);
     this.check();
+    const capture = this.steps.capture;
+    if (capture) {
+      // the readback's promise rejects, and the compiled call itself throws (endCapture)
+      capture.failure ??= 'webgrad: compile: the compiled function reads a tensor back (data(), item(), array()); a compiled step cannot wait for the GPU or branch on tensor values: return the tensor and read it after the call';
+      throw new Error(capture.failure);
+    }
     this.counters.readbacks++;
     const n = g.size;
     const bytes = n * 4;
@@ -263,10 +221,13 @@ export class WebGPUDevice {
     const staging = this.device.createBuffer({ size: padded, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     try {
       this.record({ kind: 'copy', src: g.buffer!, srcOffset: g.byteOffset, dst: staging, dstOffset: 0, bytes: padded });
-      this.touched.add(g.buffer!);
+      this.recorder.touched.add(g.buffer!);
       await this.flush();
       this.check();
       await staging.mapAsync(GPUMapMode.READ);
+      // the GPU has run the batch: its error scopes have answered
+      await this.errors.settle();
+      this.throwDeferred();
       const copy = staging.getMappedRange().slice(0);
       staging.unmap();
       return g.dtype === 'int32' ? new Int32Array(copy, 0, n) : new Float32Array(copy, 0, n);
@@ -282,19 +243,23 @@ export class WebGPUDevice {
     const grid = this.grid(spec.workgroups);
     if (grid[0] * grid[1] * grid[2] === 0) return;
     const buffers: GPUBufferBinding[] = [];
-    for (const s of [...spec.inputs, ...spec.outputs]) {
-      const g = gpuStorage(s);
-      // an owning storage binds its whole buffer; a view only its range
-      buffers.push(g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: Math.max(4, g.size * 4) } : { buffer: g.buffer! });
-      this.touched.add(g.buffer!);
-    }
-    const key = this.pipelineKey(spec);
-    this.record({ kind: 'dispatch', key, spec, buffers, grid });
+    const touched = this.recorder.touched;
+    for (const s of spec.inputs) buffers.push(this.binding(s, touched));
+    for (const s of spec.outputs) buffers.push(this.binding(s, touched));
+    this.record({ kind: 'dispatch', key: this.pipelines.key(spec), spec, buffers, grid });
+  }
+
+  private binding(s: GpuStorage, touched: Set<GPUBuffer>): GPUBufferBinding {
+    const g = gpuStorage(s);
+    touched.add(g.buffer!);
+    // an owning storage binds its whole buffer; a view only its range
+    return g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: Math.max(4, g.size * 4) } : { buffer: g.buffer! };
   }
 
   private record(c: Command): void {
-    this.recorded.push(c);
-    if (this.recorded.length >= this.maxRecorded) {
+    this.recorder.push(c);
+    this.steps.capture?.record(c);
+    if (this.recorder.length >= this.maxRecorded) {
       this.flush().catch((e: unknown) => {
         this.deferredError ??= e instanceof Error ? e : new Error(String(e));
       });
@@ -311,212 +276,124 @@ export class WebGPUDevice {
     return [x, y, 1];
   }
 
-  private pipelineKey(spec: DispatchSpec): string {
-    const d = Object.entries(spec.defines ?? {}).filter(([, v]) => v).map(([k]) => k).sort().join(',');
-    const c = Object.entries(spec.constants ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
-    return `${spec.shader}:${spec.entry}:${spec.inputs.length}/${spec.outputs.length}|${d}|${c}`;
-  }
-
   /** the shader module of a (file, variant), compiled once */
   shaderModule(shader: string, defines: Record<string, boolean> = {}): GPUShaderModule {
-    const d = Object.entries(defines).filter(([, v]) => v).map(([k]) => k).sort().join(',');
-    const key = `${shader}|${d}`;
-    let m = this.modules.get(key);
-    if (!m) {
-      const src = this.shaderSources[shader];
-      if (src === undefined) throw new Error(`webgrad: no shader named '${shader}' (run scripts/gen-shaders.mjs)`);
-      m = this.device.createShaderModule({ code: preprocess(src, defines), label: key });
-      this.modules.set(key, m);
-    }
-    return m;
-  }
-
-  private layout(nIn: number, nOut: number): GPUBindGroupLayout {
-    const key = `${nIn}/${nOut}`;
-    let l = this.layouts.get(key);
-    if (!l) {
-      const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } }];
-      for (let i = 0; i < nIn; i++) entries.push({ binding: 1 + i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } });
-      for (let i = 0; i < nOut; i++) entries.push({ binding: 1 + nIn + i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
-      l = this.device.createBindGroupLayout({ entries, label: key });
-      this.layouts.set(key, l);
-    }
-    return l;
+    return this.pipelines.module(shader, defines);
   }
 
   /** resolves (and caches) the pipeline of a dispatch; concurrent requests share one compile */
-  pipeline(spec: DispatchSpec, key = this.pipelineKey(spec)): Promise<GPUComputePipeline> {
-    const done = this.pipelines.get(key);
-    if (done) return Promise.resolve(done);
-    let p = this.pending.get(key);
-    if (!p) {
-      const module = this.shaderModule(spec.shader, spec.defines);
-      const layout = this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(spec.inputs.length, spec.outputs.length)] });
-      p = this.device
-        .createComputePipelineAsync({ layout, compute: { module, entryPoint: spec.entry, constants: spec.constants }, label: key })
-        .then(
-          (pl) => {
-            this.pipelines.set(key, pl);
-            this.pending.delete(key);
-            this.counters.pipelinesCompiled++;
-            return pl;
-          },
-          async (e: unknown) => {
-            this.pending.delete(key);
-            let detail = '';
-            try {
-              const info = await module.getCompilationInfo();
-              detail = info.messages.map((m) => `\n  ${m.type} line ${m.lineNum}: ${m.message}`).join('');
-            } catch { /* no compilation info */ }
-            throw new Error(`webgrad: compiling pipeline ${key} failed: ${e instanceof Error ? e.message : String(e)}${detail}`);
-          },
-        );
-      this.pending.set(key, p);
-    }
-    return p;
+  pipeline(spec: DispatchSpec): Promise<GPUComputePipeline> {
+    return this.pipelines.resolve(spec);
   }
 
-  /** submits everything recorded so far (one encoder, one submit); serialized with earlier flushes */
+  /** the bind group layout of a dispatch with nIn inputs and nOut outputs (binding 0: uniforms, dynamic offset) */
+  bindGroupLayout(nIn: number, nOut: number): GPUBindGroupLayout {
+    return this.pipelines.layout(nIn, nOut);
+  }
+
+  private throwDeferred(): void {
+    const e = this.deferredError ?? this.errors.take();
+    if (e) {
+      this.deferredError = null;
+      throw e;
+    }
+  }
+
+  /**
+   * Submits everything recorded so far (one encoder, one submit); serialized with earlier
+   * flushes. A WebGPU error of this batch is thrown by the next flush or readback.
+   */
   flush(): Promise<void> {
-    const cmds = this.recorded;
-    this.recorded = [];
-    if (cmds.length > 0) this.inFlight++;
+    const cmds = this.recorder.take();
+    if (cmds.length > 0) this.recorder.inFlight++;
     const run = this.chain.then(async () => {
       try {
         if (cmds.length > 0) await this.submit(cmds);
       } finally {
         if (cmds.length > 0) {
-          this.inFlight--;
-          if (this.inFlight === 0 && this.recorded.length === 0) this.touched.clear();
+          this.recorder.inFlight--;
+          this.recorder.settled();
         }
       }
     });
     this.chain = run.catch(() => undefined);
-    return run.then(() => {
-      const e = this.deferredError;
-      if (e) {
-        this.deferredError = null;
-        throw e;
-      }
-    });
+    return run.then(() => this.throwDeferred());
   }
 
   private async submit(cmds: Command[]): Promise<void> {
-    this.check();
-    const dev = this.device;
-    // 1. pipelines
-    const pipes = new Map<string, Promise<GPUComputePipeline>>();
-    for (const c of cmds) if (c.kind === 'dispatch' && !pipes.has(c.key)) pipes.set(c.key, this.pipeline(c.spec, c.key));
-    const resolved = new Map<string, GPUComputePipeline>();
-    await Promise.all([...pipes].map(async ([k, p]) => resolved.set(k, await p)));
-    this.check();
-
-    // 2. uniforms: one arena, one writeBuffer
-    let uniformBytes = 0;
-    const offsets: number[] = [];
-    for (const c of cmds) {
-      if (c.kind !== 'dispatch') continue;
-      offsets.push(uniformBytes);
-      uniformBytes += Math.ceil(c.spec.uniforms.byteLength / this.uniformAlign) * this.uniformAlign;
-    }
-    // 3. staged uploads: one mapped staging buffer
-    let uploadBytes = 0;
-    for (const c of cmds) if (c.kind === 'upload') uploadBytes += Math.ceil(c.data.byteLength / 4) * 4;
-
-    const labels = new Set<string>();
-    for (const c of cmds) labels.add(c.kind === 'dispatch' ? (c.spec.label ?? `${c.spec.shader}.${c.spec.entry}`) : c.kind);
-
-    dev.pushErrorScope('out-of-memory');
-    dev.pushErrorScope('validation');
-    let arena: GpuStorage | null = null;
-    let staging: GPUBuffer | null = null;
-    let submitted = false;
-    const profiler = this.profiler;
-    try {
-      if (uniformBytes > 0) {
-        arena = this.allocRaw(uniformBytes, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
-        const data = new ArrayBuffer(uniformBytes);
-        const view = new DataView(data);
-        let i = 0;
-        for (const c of cmds) if (c.kind === 'dispatch') c.spec.uniforms.writeTo(view, offsets[i++]);
-        dev.queue.writeBuffer(arena.buffer!, 0, data);
-      }
-      if (uploadBytes > 0) {
-        staging = dev.createBuffer({ size: uploadBytes, usage: GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
-        const range = new Uint8Array(staging.getMappedRange());
-        let o = 0;
-        for (const c of cmds) {
-          if (c.kind !== 'upload') continue;
-          range.set(new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.byteLength), o);
-          o += Math.ceil(c.data.byteLength / 4) * 4;
-        }
-        staging.unmap();
-      }
-      const enc = dev.createCommandEncoder();
-      profiler?.beginSubmit(cmds.filter((c) => c.kind === 'dispatch').length);
-      let pass: GPUComputePassEncoder | null = null;
-      let ui = 0;
-      let uo = 0;
-      for (const c of cmds) {
-        if (c.kind === 'dispatch') {
-          if (profiler) {
-            // one pass per dispatch, so its timestamps bracket this kernel alone
-            pass?.end();
-            pass = enc.beginComputePass(profiler.passFor(c.spec.label ?? `${c.spec.shader}.${c.spec.entry}`));
-          }
-          pass ??= enc.beginComputePass();
-          const pl = resolved.get(c.key)!;
-          const size = c.spec.uniforms.byteLength;
-          const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: arena!.buffer!, offset: offsets[ui++], size } }];
-          c.buffers.forEach((b, i) => entries.push({ binding: 1 + i, resource: b }));
-          pass.setPipeline(pl);
-          pass.setBindGroup(0, dev.createBindGroup({ layout: pl.getBindGroupLayout(0), entries }));
-          pass.dispatchWorkgroups(c.grid[0], c.grid[1], c.grid[2]);
-          this.counters.dispatches++;
-        } else {
-          if (pass) { pass.end(); pass = null; }
-          if (c.kind === 'upload') {
-            const n = Math.ceil(c.data.byteLength / 4) * 4;
-            enc.copyBufferToBuffer(staging!, uo, c.dst, 0, n);
-            uo += n;
-          } else {
-            enc.copyBufferToBuffer(c.src, c.srcOffset, c.dst, c.dstOffset, c.bytes);
-          }
-        }
-      }
-      if (pass) pass.end();
-      profiler?.endEncoding(enc);
-      dev.queue.submit([enc.finish()]);
-      this.counters.submits++;
-      submitted = true;
-    } finally {
-      profiler?.afterSubmit(submitted);
-      if (staging) staging.destroy();
-      if (arena) this.freeRaw(arena);
-      const validation = await dev.popErrorScope();
-      const oom = await dev.popErrorScope();
-      const err = validation ?? oom;
-      if (err) {
-        const kind = validation ? 'validation' : 'out-of-memory';
-        // eslint-disable-next-line no-unsafe-finally
-        throw new Error(`webgrad: WebGPU ${kind} error in a batch of ${cmds.length} commands (kernels: ${[...labels].join(', ')}): ${err.message}`);
-      }
-    }
+    const n = await submitBatch(
+      { device: this.device, pipelines: this.pipelines, bindGroups: this.bindGroups, arena: this.arena, profiler: this.profiler, errors: this.errors },
+      cmds, () => this.check(),
+    );
+    this.counters.dispatches += n;
+    this.counters.submits++;
   }
 
-  /** an internal pooled buffer with custom usage (uniform arena); freed like a storage */
-  private uniformPool = new Map<number, GPUBuffer[]>();
-  private allocRaw(bytes: number, usage: number): GpuStorage {
-    const cls = sizeClass(bytes);
-    const list = this.uniformPool.get(cls);
-    const buffer = list?.pop() ?? this.device.createBuffer({ size: cls, usage });
-    return new GpuStorage(buffer, 'float32', cls / 4, cls);
+  // ---------------------------------------------------------------- compiled steps (compiled-steps.ts)
+
+  /** true while a compiled step's first run is being captured */
+  get capturing(): boolean {
+    return this.steps.capture !== null;
   }
-  private freeRaw(s: GpuStorage): void {
-    let list = this.uniformPool.get(s.classBytes);
-    if (!list) this.uniformPool.set(s.classBytes, (list = []));
-    list.push(s.buffer!);
-    s.buffer = null;
+
+  beginCapture(): void {
+    this.check();
+    this.steps.begin();
+  }
+
+  endCapture(): { recording: Recording } | { unsteady: string } {
+    return this.steps.end();
+  }
+
+  abortCapture(): void {
+    this.steps.abort();
+  }
+
+  markUnsteady(reason: string): void {
+    this.steps.markUnsteady(reason);
+  }
+
+  existedBeforeCapture(s: Storage): boolean {
+    return this.steps.existedBeforeCapture(s);
+  }
+
+  /** a tensor moved off storage `s` (assign, loadStateDict): recordings using it record again */
+  replaced(s: Storage): void {
+    const g = s as GpuStorage;
+    if (g.buffer) this.steps.touchedOutside(g.buffer);
+  }
+
+  invalidate(rec: Recording): void {
+    this.steps.invalidate(rec);
+  }
+
+  /**
+   * Records one replay of `rec`: the arguments copied into the recording's input storages,
+   * then its commands, submitted at once. Returns false when the recording cannot replay
+   * (invalidated, or a dynamic dispatch needs another pipeline): record the step again.
+   */
+  replay(rec: Recording, args: readonly Storage[], inputs: readonly Storage[]): boolean {
+    this.check();
+    if (!rec.valid || this.steps.capture) return false;
+    const uniforms = rec.snapshot();
+    if (!uniforms) {
+      this.steps.invalidate(rec);
+      return false;
+    }
+    const copies: CopyCommand[] = [];
+    args.forEach((a, i) => {
+      const src = gpuStorage(a);
+      const dst = gpuStorage(inputs[i]);
+      if (src.size > 0) copies.push({ kind: 'copy', src: src.buffer!, srcOffset: src.byteOffset, dst: dst.buffer!, dstOffset: dst.byteOffset, bytes: src.size * 4 });
+      this.recorder.touched.add(src.buffer!);
+    });
+    rec.pending++;
+    this.record({ kind: 'replay', recording: rec, uniforms, args: copies });
+    // one submit per call: a recording's uniform buffer holds one call's values at a time
+    this.flush().catch((e: unknown) => {
+      this.deferredError ??= e instanceof Error ? e : new Error(String(e));
+    });
+    return true;
   }
 
   // ---------------------------------------------------------------- stats / profiling / lifetime
@@ -545,24 +422,27 @@ export class WebGPUDevice {
   stats(): BackendStats {
     return {
       ...this.counters,
-      liveBytes: this.liveBytes,
-      peakBytes: this.peakBytes,
-      pooledBytes: this.pooledBytes,
-      liveStorages: this.liveStorages,
+      pipelinesCompiled: this.pipelines.pipelinesCompiled,
+      liveBytes: this.pool.liveBytes,
+      peakBytes: this.pool.peakBytes,
+      pooledBytes: this.pool.pooledBytes,
+      liveStorages: this.pool.liveStorages,
+      recordingBytes: this.steps.heldBytes,
     };
   }
 
   resetStats(): void {
-    this.counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0, pipelinesCompiled: 0 };
-    this.peakBytes = this.liveBytes;
+    this.counters = { dispatches: 0, copies: 0, submits: 0, readbacks: 0, uploads: 0 };
+    this.pipelines.pipelinesCompiled = 0;
+    this.pool.resetPeak();
   }
 
   destroy(): void {
     if (this.destroyed) return;
+    this.steps.dropAll();
     this.destroyed = true;
     this.trimPool();
-    for (const list of this.uniformPool.values()) for (const b of list) b.destroy();
-    this.uniformPool.clear();
+    this.arena.destroy();
     this.device.destroy();
     this.keepAlive = [];
   }

@@ -5,12 +5,15 @@ import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 
 const WG = 256;
 
-export function dropout(dev: WebGPUDevice, x: Storage, out: Storage, p: number, seed: number): void {
+/** `reseed`: this call's seed in a replay of a compiled step (a new draw, or the forward's for the backward) */
+export function dropout(dev: WebGPUDevice, x: Storage, out: Storage, p: number, seed: number, reseed?: () => number): void {
   const o = gpuStorage(out);
   if (o.size === 0) return;
+  const uniforms = (s: number): Uniforms => new Uniforms().u32(o.size, s >>> 0, dropoutThreshold(p)).f32(1 / (1 - p));
   dev.dispatch({
     shader: 'dropout', entry: 'dropout', label: 'dropout', constants: { WG },
-    uniforms: new Uniforms().u32(o.size, seed >>> 0, dropoutThreshold(p)).f32(1 / (1 - p)),
+    uniforms: uniforms(seed),
+    refresh: reseed && (() => uniforms(reseed())),
     inputs: [gpuStorage(x)], outputs: [o], workgroups: Math.ceil(o.size / WG),
   });
 }

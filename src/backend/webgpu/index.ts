@@ -16,6 +16,7 @@ import { configureMatmulTuning, type MatmulTuningOptions } from './matmul-tuner.
 import { optimizerStep } from './optimizer.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolGather } from './pool.js';
 import { reduce } from './reduce.js';
+import type { Recording } from './replay.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { knnVote, topkSmallest } from './topk.js';
 
@@ -45,6 +46,17 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     stats: () => dev.stats(),
     resetStats: () => dev.resetStats(),
     destroy: () => dev.destroy(),
+    capture: {
+      get capturing() { return dev.capturing; },
+      begin: () => dev.beginCapture(),
+      end: () => dev.endCapture(),
+      abort: () => dev.abortCapture(),
+      markUnsteady: (reason) => dev.markUnsteady(reason),
+      existedBeforeCapture: (s) => dev.existedBeforeCapture(s),
+      replay: (rec, args, inputs) => dev.replay(rec as Recording, args, inputs),
+      replaced: (s) => dev.replaced(s),
+      release: (rec) => dev.invalidate(rec as Recording),
+    },
     fill: (out, value) => fill(dev, out, value),
     unary: (op, x, out, alpha) => unary(dev, op, x, out, alpha),
     binary: (op, a, av, b, bv, out) => binary(dev, op, a, av, b, bv, out),
@@ -59,7 +71,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     gather: (x, idx, outer, axisLen, inner, out) => gather(dev, x, idx, outer, axisLen, inner, out),
     gatherBackward: (g, idx, outer, axisLen, inner, out) => gatherBackward(dev, g, idx, outer, axisLen, inner, out),
     oneHot: (labels, n, classes, out) => oneHot(dev, labels, n, classes, out),
-    optimizerStep: (args, param, grad, state) => optimizerStep(dev, args, param, grad, state),
+    optimizerStep: (args, param, grad, state, refresh) => optimizerStep(dev, args, param, grad, state, refresh),
     conv2d: (x, w, b, out, args, act, alpha) => conv2d(dev, x, w, b, out, args, act, alpha),
     conv2dBackwardInput: (g, w, out, args) => conv2dBackwardInput(dev, g, w, out, args),
     conv2dBackwardWeight: (g, x, out, args) => conv2dBackwardWeight(dev, g, x, out, args),
@@ -70,7 +82,7 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     maxPool2dBackward: (g, idx, out, args) => maxPool2dBackward(dev, g, idx, out, args),
     avgPool2d: (x, out, args) => avgPool2d(dev, x, out, args),
     avgPool2dBackward: (g, out, args) => avgPool2dBackward(dev, g, out, args),
-    dropout: (x, out, p, seed) => dropout(dev, x, out, p, seed),
+    dropout: (x, out, p, seed, reseed) => dropout(dev, x, out, p, seed, reseed),
     augmentImages: (images, params, out, args) => augmentImages(dev, images, params, out, args),
     pairwiseL1: (a, b, m, n, d, out) => pairwiseL1(dev, a, b, m, n, d, out),
     topkSmallest: (x, rows, cols, k, out) => topkSmallest(dev, x, rows, cols, k, out),

@@ -174,7 +174,7 @@ export async function timeVariant(dev: WebGPUDevice, v: MatmulVariant, args: Mat
   try {
     const pipeline = await dev.pipeline(spec);
     const bindGroup = device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
+      layout: dev.bindGroupLayout(spec.inputs.length, spec.outputs.length),
       entries: [uniform, a.buffer!, b.buffer!, c.buffer!].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
     const grid = dev.grid(spec.workgroups);
@@ -196,7 +196,7 @@ export async function timeVariant(dev: WebGPUDevice, v: MatmulVariant, args: Mat
       return (gpuSeconds ?? wall) / reps;
       function encode(pass: GPUComputePassEncoder) {
         pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bindGroup);
+        pass.setBindGroup(0, bindGroup, [0]); // binding 0 has a dynamic offset (pipeline-cache.ts)
         for (let i = 0; i < reps; i++) pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
       }
     };

@@ -14,7 +14,14 @@ function options(a: OptimizerStepArgs, momentumSlot: Storage | null | undefined)
   return (a.nesterov ? 2 : 0) | (momentumSlot ? 4 : 0) | (a.centered ? 8 : 0) | (a.amsgrad ? 16 : 0) | (a.decoupledWeightDecay ? 32 : 0);
 }
 
-export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void {
+/**
+ * `refresh`: the next call's arguments in a replay of a compiled step (learning rate and
+ * momentum from a scheduler, the step count); null or other options mean record again.
+ */
+export function optimizerStep(
+  dev: WebGPUDevice, args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[],
+  refresh?: () => OptimizerStepArgs | null,
+): void {
   const p = gpuStorage(param);
   const g = gpuStorage(grad);
   if (p.size === 0) return;
@@ -33,13 +40,19 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
   // four elements per load when the size allows (arenas pad every slot, so it always does there)
   const vec4 = p.size % 4 === 0;
   const n = vec4 ? p.size / 4 : p.size;
+  const opts = options(args, momentumSlot);
+  const uniforms = (a: OptimizerStepArgs): Uniforms => new Uniforms().u32(n, a.firstStep ? 1 : 0)
+    .f32(a.lr, a.weightDecay, a.momentum, a.dampening, a.alpha, a.eps, a.beta1, a.beta2)
+    .f32(a.lr / a.biasCorrection1, Math.sqrt(a.biasCorrection2));
   dev.dispatch({
     shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
     defines: { VEC4: vec4 },
-    constants: { WG, ELEMS, OPTIONS: options(args, momentumSlot) },
-    uniforms: new Uniforms().u32(n, args.firstStep ? 1 : 0)
-      .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
-      .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
+    constants: { WG, ELEMS, OPTIONS: opts },
+    uniforms: uniforms(args),
+    refresh: refresh && (() => {
+      const next = refresh();
+      return next && next.rule === args.rule && options(next, momentumSlot) === opts ? uniforms(next) : null;
+    }),
     inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
   });
   for (const d of dummies) dev.free(d);
