@@ -1,5 +1,4 @@
 // webgrad: the public API.
-import './ops/index.js'; // installs the op registry
 import * as functional from './nn/functional.js';
 
 export { Tensor } from './tensor.js';

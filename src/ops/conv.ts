@@ -2,9 +2,10 @@
 // kernel's epilogue; its input and weight gradients are two more GEMM-shaped kernels, the
 // bias gradient a sum. Kernels: shaders/conv.wgsl, src/backend/cpu/conv.ts.
 import type { Conv2dArgs, ConvActivation } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { unary, where } from './elementwise.js';
-import { apply, type OpRules, requireFloat } from './registry.js';
+import { movementRules } from './movement.js';
+import { applier, type OpRules, requireFloat } from './registry.js';
 
 export interface Conv2dGeometry {
   stride?: number | [number, number];
@@ -101,6 +102,9 @@ export const convRules: OpRules<'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight
   },
 };
 
+const apply = applier(convRules);
+const applyMovement = applier(movementRules);
+
 /** resolves 'same' / 'valid' / numbers to a symmetric pad plus an extra trailing pad (even kernels) */
 function resolvePadding(padding: Conv2dGeometry['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number]): { pad: [number, number]; extra: [number, number] } {
   if (padding === 'valid') return { pad: [0, 0], extra: [0, 0] };
@@ -123,7 +127,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const { pad, extra } = resolvePadding(opts.padding, [weight.shape[2], weight.shape[3]], dilation, stride);
   // an even effective kernel under 'same' pads one more row / column at the end, as PyTorch
   const input = extra[0] || extra[1]
-    ? apply('padInto', [x], { shape: [x.shape[0], x.shape[1], x.shape[2] + extra[0], x.shape[3] + extra[1]], starts: [0, 0, 0, 0], steps: [1, 1, 1, 1] })
+    ? applyMovement('padInto', [x], { shape: [x.shape[0], x.shape[1], x.shape[2] + extra[0], x.shape[3] + extra[1]], starts: [0, 0, 0, 0], steps: [1, 1, 1, 1] })
     : x;
   const args = convArgs(input.shape, weight.shape, stride, pad, dilation, opts.groups ?? 1);
   const activation = opts.activation ?? 'none';

@@ -1,7 +1,7 @@
 // Indexing: gather / indexSelect along an axis, its adjoint, one-hot.
 // Kernels: shaders/gather.wgsl, src/backend/cpu/gather.ts.
-import type { Tensor } from '../tensor.js';
-import { apply, normAxis, type OpRules } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, normAxis, type OpRules } from './registry.js';
 
 function split(shape: readonly number[], axis: number): [number, number, number] {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
@@ -55,6 +55,8 @@ export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
     backward: 'none',
   },
 };
+
+const apply = applier(gatherRules);
 
 /** Rows (or slices along `axis`) of x picked by int32 indices, as torch.index_select. */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {

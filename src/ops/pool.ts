@@ -3,9 +3,9 @@
 // as PyTorch's default) and adaptive average (PyTorch's bins). Kernels: shaders/pool.wgsl,
 // src/backend/cpu/pool.ts.
 import type { Pool2dArgs } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { convOutSize, pair } from './conv.js';
-import { apply, type OpRules, requireFloat } from './registry.js';
+import { applier, type OpRules, requireFloat } from './registry.js';
 
 const outShape = (x: Tensor, a: Pool2dArgs): number[] => [x.shape[0], x.shape[1], a.outH, a.outW];
 const inShape = (g: Tensor, a: Pool2dArgs): number[] => [g.shape[0], g.shape[1], a.h, a.w];
@@ -49,6 +49,8 @@ export const poolRules: OpRules<'maxPool2dIndices' | 'poolGather' | 'maxPool2dGr
     backward: 'none',
   },
 };
+
+const apply = applier(poolRules);
 
 export interface Pool2dOptions {
   /** default: the kernel size */

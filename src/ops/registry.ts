@@ -7,7 +7,7 @@ import type {
 } from '../backend/types.js';
 import { contiguousStrides } from '../backend/types.js';
 import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor-core.js';
 
 /** Parameters of every op, by name. The keys of this interface are the op-name union. */
 export interface OpParams {
@@ -76,16 +76,18 @@ export interface OpRule<P extends OpName> {
 
 export type OpRules<K extends OpName> = { [P in K]: OpRule<P> };
 
-let rules: OpRules<OpName> | null = null;
-let makeRules: (() => OpRules<OpName>) | null = null;
-export function installRules(make: () => OpRules<OpName>): void {
-  makeRules = make;
+/**
+ * The apply function of one op family: each family file binds its own rules
+ * (`const apply = applier(elementwiseRules)`), so applying an op needs no global table that
+ * something has to fill in first, and the ops import this module, never the reverse.
+ */
+export function applier<K extends OpName>(rules: OpRules<K>) {
+  return <P extends K>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor =>
+    applyRule(name, rules[name] as OpRule<P>, inputs, params);
 }
 
 /** Applies an op: checks inputs, allocates the output, runs the kernel, records the tape. */
-export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
-  rules ??= makeRules!();
-  const rule = rules[name] as OpRule<P>;
+function applyRule<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
   const be = getBackend();
   for (const t of inputs) t.assertUsable(name, be);
   const { shape, dtype } = rule.infer(inputs, params);

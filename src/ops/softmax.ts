@@ -1,7 +1,7 @@
 // softmax, logSoftmax (max-subtracted) and the fused softmax cross-entropy.
 // Kernels: shaders/softmax.wgsl, src/backend/cpu/softmax.ts.
-import type { Tensor } from '../tensor.js';
-import { apply, normAxis, type OpRules, requireFloat } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, normAxis, type OpRules, requireFloat } from './registry.js';
 
 export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyGrad'> = {
   softmax: {
@@ -38,6 +38,8 @@ export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyGra
     backward: 'none',
   },
 };
+
+const apply = applier(softmaxRules);
 
 function checkLogitsLabels(op: string, logits: Tensor, labels: Tensor): void {
   if (logits.dtype !== 'float32' || logits.shape.length !== 2)

@@ -1,4 +1,4 @@
-// Per-device matmul autotuner. The first time a shape class (matmul.ts: small/medium/large x
+// Per-device matmul autotuner. The first time a shape class (matmul-variants.ts: small/medium/large x
 // aligned/unaligned) is seen, it times the candidate variants on the adapter and keeps the
 // fastest for the session; a saved table (JSON) and explicit overrides win over measuring.
 //
@@ -11,7 +11,7 @@ import { GpuStorage, WebGPUDevice } from './device.js';
 import {
   MATMUL_SHAPE_CLASSES, type MatmulShapeClass, type MatmulVariant, defaultMatmulVariant, matmulShapeClass,
   matmulVariantByName, matmulVariants,
-} from './matmul.js';
+} from './matmul-variants.js';
 
 export interface MatmulTuningEntry {
   variant: string;
