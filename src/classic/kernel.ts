@@ -1,27 +1,14 @@
 // Runs one of the classic (non-differentiable) backend kernels into a fresh tensor. These
-// kernels have no backward, so they skip the op registry's tape and are called here, with
-// the registry's conformance aid kept: outputs are NaN/sentinel-poisoned under test.
+// kernels have no backward, so they skip the op registry's tape and go straight to the launch
+// protocol it uses (src/launch.ts: fresh output, poisoned under test, freed on error).
 import type { Backend, DType, Storage } from '../backend/types.js';
-import { getBackend, shouldPoisonOutputs } from '../runtime.js';
+import { launchKernel, usableBackend } from '../launch.js';
 import { Tensor } from '../tensor.js';
 
 export function runKernel(
   name: string, inputs: readonly Tensor[], shape: number[], dtype: DType, launch: (be: Backend, out: Storage) => void,
 ): Tensor {
-  const be = getBackend();
-  for (const t of inputs) t.assertUsable(name, be);
-  const size = shape.reduce((a, b) => a * b, 1);
-  const storage = be.alloc(size, dtype);
-  if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
-    try {
-      launch(be, storage);
-    } catch (e) {
-      be.free(storage);
-      throw e;
-    }
-  }
-  return Tensor.fromStorage(storage, shape);
+  return launchKernel(usableBackend(name, inputs), shape, dtype, launch);
 }
 
 export function requireShape(op: string, t: Tensor, rank: number, dtype: DType, what: string): void {

@@ -6,7 +6,8 @@ import type {
   Backend, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
 } from '../backend/types.js';
 import { contiguousStrides } from '../backend/types.js';
-import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
+import { launchKernel, usableBackend } from '../launch.js';
+import { isGradEnabled } from '../runtime.js';
 import { Tensor } from '../tensor-core.js';
 
 /** Parameters of every op, by name. The keys of this interface are the op-name union. */
@@ -86,26 +87,15 @@ export function applier<K extends OpName>(rules: OpRules<K>) {
     applyRule(name, rules[name] as OpRule<P>, inputs, params);
 }
 
-/** Applies an op: checks inputs, allocates the output, runs the kernel, records the tape. */
+/** Applies an op: checks inputs, runs its kernel into a fresh output (launchKernel), records the tape. */
 function applyRule<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
-  const be = getBackend();
-  for (const t of inputs) t.assertUsable(name, be);
+  const be = usableBackend(name, inputs);
   const { shape, dtype } = rule.infer(inputs, params);
   const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  if (rule.alias) return record(Tensor.aliasOf(inputs[0], shape, needsGrad), name, rule, inputs, params);
-  let size = 1;
-  for (const d of shape) size *= d;
-  const storage = be.alloc(size, dtype);
-  if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
-    try {
-      rule.forward(be, inputs, params, storage);
-    } catch (e) {
-      be.free(storage);
-      throw e;
-    }
-  }
-  return record(Tensor.fromStorage(storage, shape, needsGrad), name, rule, inputs, params);
+  const out = rule.alias
+    ? Tensor.aliasOf(inputs[0], shape, needsGrad)
+    : launchKernel(be, shape, dtype, (b, storage) => rule.forward(b, inputs, params, storage), needsGrad);
+  return record(out, name, rule, inputs, params);
 }
 
 function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
