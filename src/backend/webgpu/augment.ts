@@ -3,6 +3,7 @@
 import { checkAugmentArgs, MAX_AUGMENT_CHANNELS } from '../cpu/augment.js';
 import type { AugmentArgs, Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -19,5 +20,5 @@ export function augmentImages(dev: WebGPUDevice, images: Storage, params: Storag
   dev.dispatch({
     shader: 'augment', entry: 'augment', label: 'augmentImages', defines: { FLOAT_INPUT: floatInput }, constants: { WG },
     uniforms, inputs: [gpuStorage(images), gpuStorage(params)], outputs: [o], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }

@@ -13,6 +13,7 @@ import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './devi
 import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import type { Defines, KernelSpec } from './kernel-spec.js';
 
 const WGX = 8;
 const WGY = 8;
@@ -49,7 +50,7 @@ function gemmUniforms(a: Conv2dArgs, g: GemmGeometry, tilesM: number, tilesN: nu
 
 function runGemm(
   dev: WebGPUDevice, label: string, a: Conv2dArgs, g: GemmGeometry, inputs: GpuStorage[], out: GpuStorage,
-  defines: Record<string, boolean>, alpha: number, rows: ConvRows,
+  defines: Defines<'conv'>, alpha: number, rows: ConvRows,
 ): void {
   // the direct one-row form spreads its 64 invocations along the pixels instead
   const wgx = rows === 1 ? WGX * WGY : WGX;
@@ -62,7 +63,7 @@ function runGemm(
     constants: { WGX: wgx, WGY: wgy },
     uniforms: gemmUniforms(a, g, tilesM, tilesN, 1, 0, alpha),
     inputs, outputs: [out], workgroups: a.groups * tilesM * tilesN,
-  });
+  } satisfies KernelSpec);
 }
 
 /** 'implicitGemm': shaders/conv.wgsl's kernels; 'im2colGemm': column buffer + tuned matmul */
@@ -101,7 +102,7 @@ const forwardGeometry = (a: Conv2dArgs): GemmGeometry => ({
   wRowStride: (a.cIn / a.groups) * a.kernelH * a.kernelW, wChanStride: a.kernelH * a.kernelW,
 });
 
-const activationDefines = (activation: ConvActivation): Record<string, boolean> => ({
+const activationDefines = (activation: ConvActivation): Defines<'conv'> => ({
   ACT_RELU: activation === 'relu', ACT_LEAKY: activation === 'leakyRelu', ACT_ELU: activation === 'elu', ACT_GELU: activation === 'gelu',
 });
 
@@ -154,7 +155,7 @@ export function conv2dBackwardWeight(dev: WebGPUDevice, grad: Storage, x: Storag
     defines: { WGRAD: true }, constants: { WGX, WGY },
     uniforms: gemmUniforms(a, { ...forwardGeometry(a), wRowStride: 0, wChanStride: 0 }, tilesM, tilesN, splits, chunk, 0),
     inputs: [gpuStorage(grad), gpuStorage(x)], outputs: [partial], workgroups: splits * perSplit,
-  });
+  } satisfies KernelSpec);
   if (partial !== o) {
     reduce(dev, 'sum', partial, 1, splits, o.size, o);
     dev.free(partial);
@@ -239,7 +240,7 @@ function runEpilogue(
     uniforms: gemmUniforms({ ...a, n: images }, forwardGeometry(a), 0, 0, 0, n0, alpha),
     inputs: [...(inPlace ? [] : [gpuStorage(product)]), ...(bias ? [gpuStorage(bias)] : [])],
     outputs: [gpuStorage(out)], workgroups: Math.ceil(elements / (WGX * WGY)),
-  });
+  } satisfies KernelSpec);
 }
 
 /**

@@ -2,6 +2,7 @@
 import { dropoutThreshold } from '../cpu/dropout.js';
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -12,5 +13,5 @@ export function dropout(dev: WebGPUDevice, x: Storage, out: Storage, p: number, 
     shader: 'dropout', entry: 'dropout', label: 'dropout', constants: { WG },
     uniforms: new Uniforms().u32(o.size, seed >>> 0, dropoutThreshold(p)).f32(1 / (1 - p)),
     inputs: [gpuStorage(x)], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }

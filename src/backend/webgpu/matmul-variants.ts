@@ -3,7 +3,8 @@
 // workgroups fitted to narrow products. The tuner (matmul-tuner.ts) and the launcher
 // (matmul.ts) both build on this module.
 import type { MatmulArgs, Storage } from '../types.js';
-import { type DispatchSpec, type GpuStorage, Uniforms, gpuStorage } from './device.js';
+import { type GpuStorage, Uniforms, gpuStorage } from './device.js';
+import type { Defines, KernelSpec } from './kernel-spec.js';
 
 export interface MatmulVariant {
   name: string;
@@ -12,7 +13,7 @@ export interface MatmulVariant {
   /** whether this variant can run these args at all */
   supports(args: MatmulArgs): boolean;
   /** the dispatch for these args, with the fused epilogue where given */
-  plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs, epilogue?: MatmulEpilogue): DispatchSpec;
+  plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs, epilogue?: MatmulEpilogue): KernelSpec;
 }
 
 /**
@@ -52,7 +53,7 @@ export function variant(s: VariantShape): MatmulVariant {
       // a vec4 view of a batched operand needs every batch's base on a 4-element boundary
       const aAligned = s.vecLoads && (aBatchStride % 4 === 0 || batch === 1);
       const bAligned = s.vecLoads && (bBatchStride % 4 === 0 || batch === 1);
-      const defines = {
+      const defines: Defines<'matmul'> = {
         ROWS8: s.rows === 8,
         COLS8: s.cols === 8,
         TRANS_A: transA,

@@ -2,7 +2,8 @@
 // through the per-device tuner (matmul-tuner.ts), which measures the variants the first time a
 // shape class is seen, and records its dispatch.
 import type { MatmulArgs, Storage } from '../types.js';
-import { type DispatchSpec, type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import { type WebGPUDevice, gpuStorage } from './device.js';
+import { fill } from './elementwise.js';
 import { tunerFor } from './matmul-tuner.js';
 import { type MatmulEpilogue, type MatmulVariant, fittedVariant } from './matmul-variants.js';
 
@@ -25,16 +26,8 @@ export function matmul(
   if (args.batch * args.m * args.n === 0) return;
   if (args.k === 0) {
     if (epilogue && (epilogue.rowBias || epilogue.relu)) throw new Error('webgrad: matmul: a fused epilogue needs k > 0 (the caller runs it separately)');
-    dev.dispatch(fillZeroSpec(o, args.batch * args.m * args.n));
+    fill(dev, o, 0, 'matmul.k0');
     return;
   }
   dev.dispatch((variant ?? chooseMatmulVariant(dev, args)).plan(as, bs, o, args, epilogue));
-}
-
-function fillZeroSpec(o: GpuStorage, n: number): DispatchSpec {
-  return {
-    shader: 'elementwise', entry: 'fill', label: 'matmul.k0', defines: {}, constants: { WG: 256 },
-    uniforms: new Uniforms().u32(n, 0).f32(0).i32(0).vec4Array('u32', [], 8).vec4Array('i32', [], 24).vec4Array('i32', [], 4),
-    inputs: [], outputs: [o], workgroups: Math.ceil(n / 256),
-  };
 }

@@ -2,6 +2,7 @@
 // a parameter storage (a whole flat arena, see src/optim/flat-arena.ts) and its state in place.
 import type { OptimizerRule, OptimizerStepArgs, Storage } from '../types.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 /** elements (of four floats, when VEC4) per thread: the shader's ELEMS; 16 measured best on SwiftShader */
@@ -41,6 +42,6 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
       .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
       .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
     inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
-  });
+  } satisfies KernelSpec);
   for (const d of dummies) dev.free(d);
 }

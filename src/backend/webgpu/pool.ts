@@ -1,11 +1,12 @@
 // WebGPU launchers for pooling (shaders/pool.wgsl).
 import type { Pool2dArgs, Storage } from '../types.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { DefineName, EntryName, KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
 type PoolKernel = 'argmax' | 'gather' | 'maxBackward' | 'avg' | 'avgBackward';
-const ENTRY: Record<PoolKernel, [entry: string, define: string | null]> = {
+const ENTRY: Record<PoolKernel, [entry: EntryName<'pool'>, define: DefineName<'pool'> | null]> = {
   argmax: ['max_pool_argmax', 'ARGMAX'],
   gather: ['pool_gather', 'GATHER'],
   maxBackward: ['pool_backward', 'MAX_BACKWARD'],
@@ -33,7 +34,7 @@ function run(dev: WebGPUDevice, kernel: PoolKernel, a: Pool2dArgs, inputs: GpuSt
       a.adaptive ? 1 : 0, a.countIncludePad ? 1 : 0, total,
     ),
     inputs, outputs: [out], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export const maxPool2dArgmax = (dev: WebGPUDevice, x: Storage, out: Storage, a: Pool2dArgs): void =>
