@@ -278,12 +278,6 @@ export interface BackendStats {
 
 export type Backend = BackendBase & { [K in KernelName]: KernelSignatures[K] };
 
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

@@ -20,14 +20,15 @@ const WGY = 8;
 const neg = (v: number): number => (-v) >>> 0;
 
 /** rows per invocation of conv_gemm (implicit GEMM); see chooseConvRows for the per-shape choice */
-export type ConvRows = 1 | 4 | 8;
+export type ConvRows = 1 | 4;
 
 /**
  * Rows (output channels of a group) per invocation. One row is the direct form for
  * depthwise / tiny groups (no wasted rows); 4 otherwise. Measured once in Node/Dawn on
  * SwiftShader for 64×3×32×32 → 16 5×5 pad 2: rows1 10.0 s, rows4 4.5 s, rows8 10.7 s per
  * forward (all far too slow: the private arrays are likely not promoted to registers; the
- * fix is explicit unrolling as in matmul.wgsl). No bench/conv.ts yet.
+ * fix is explicit unrolling as in matmul.wgsl), so the 8-row variant was dropped. Ungrouped
+ * convs take im2col + matmul instead (chooseConvAlgorithm); `npm run bench:conv` times both.
  */
 export function chooseConvRows(rowsPerGroup: number): ConvRows {
   return rowsPerGroup < 4 ? 1 : 4;
@@ -59,7 +60,7 @@ function runGemm(
   const tilesN = Math.ceil((a.n * g.dst[1] * g.dst[2]) / (4 * wgx));
   dev.dispatch({
     shader: 'conv', entry: 'conv_gemm', label: `${label}.rows${rows}`,
-    defines: { ...defines, ROWS8: rows === 8, ROWS1: rows === 1 },
+    defines: { ...defines, ROWS1: rows === 1 },
     constants: { WGX: wgx, WGY: wgy },
     uniforms: gemmUniforms(a, g, tilesM, tilesN, 1, 0, alpha),
     inputs, outputs: [out], workgroups: a.groups * tilesM * tilesN,

@@ -10,8 +10,6 @@ export interface MatmulVariant {
   name: string;
   /** 'registers': no workgroup memory (SwiftShader's best); 'workgroup': staged tiles (real GPUs) */
   kind: 'registers' | 'workgroup';
-  /** whether this variant can run these args at all */
-  supports(args: MatmulArgs): boolean;
   /** the dispatch for these args, with the fused epilogue where given */
   plan(a: GpuStorage, b: GpuStorage, out: GpuStorage, args: MatmulArgs, epilogue?: MatmulEpilogue): KernelSpec;
 }
@@ -40,12 +38,11 @@ export interface VariantShape {
   tileK: number;
 }
 
-/** a variant from its shape (also used by conv.ts for workgroups fitted to a small m) */
+/** a variant from its shape (the fixed list below, and fittedVariant's workgroups shaped to a narrow product) */
 export function variant(s: VariantShape): MatmulVariant {
   return {
     name: s.name,
     kind: s.kind,
-    supports: () => true,
     plan(a, b, out, args, epilogue) {
       const { batch, m, n, k, transA, transB, aBatchStride, bBatchStride } = args;
       const tilesM = Math.ceil(m / (s.rows * s.wgy));
