@@ -3,7 +3,7 @@
 // host from a seeded stream (drawAugmentParams); the pixel work is the augmentImages kernel
 // (shaders/augment.wgsl, CPU twin src/backend/cpu/augment.ts): augmentImagesTensor runs it on
 // the active backend (the GPU), augmentBatch runs the same loop on the host.
-import { augmentPixels } from '../backend/cpu/augment.js';
+import { augmentPixels } from '../backend/augment-math.js';
 import type { AugmentArgs, Storage } from '../backend/types.js';
 import { tensor } from '../creation.js';
 import { launchKernel } from '../launch.js';

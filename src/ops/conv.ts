@@ -63,7 +63,7 @@ function activationGrad(g: Tensor, y: Tensor, activation: ConvActivation, alpha:
   }
 }
 
-export const convRules: OpRules<'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight'> = {
+export const convRules: OpRules<'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'> = {
   conv2d: {
     kernel: 'conv2d',
     infer: (inputs, { args }) => {
@@ -75,29 +75,29 @@ export const convRules: OpRules<'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight
     backward: (g, { inputs: [x, w, b], needs, out, params: { args, activation, alpha } }) => {
       const gz = activationGrad(g, out, activation, alpha, () => apply('conv2d', b ? [x, w, b] : [x, w], { args, activation: 'none', alpha: 0 }));
       return [
-        needs[0] ? apply('conv2dGradInput', [gz, w], { args }) : null,
-        needs[1] ? apply('conv2dGradWeight', [gz, x], { args }) : null,
+        needs[0] ? apply('conv2dBackwardInput', [gz, w], { args }) : null,
+        needs[1] ? apply('conv2dBackwardWeight', [gz, x], { args }) : null,
         ...(b ? [needs[2] ? gz.sum([0, 2, 3]) : null] : []),
       ];
     },
   },
-  conv2dGradInput: {
+  conv2dBackwardInput: {
     kernel: 'conv2dBackwardInput',
     infer: (_, { args: a }) => ({ shape: [a.n, a.cIn, a.h, a.w], dtype: 'float32' }),
     forward: (be, [g, w], { args }, out) => be.conv2dBackwardInput(g.storage, w.storage, out, args),
-    // linear in both inputs: dL/dg = conv2d(gx, w), dL/dw = conv2dGradWeight(g, gx)
+    // linear in both inputs: dL/dg = conv2d(gx, w), dL/dw = conv2dBackwardWeight(g, gx)
     backward: (gx, { inputs: [g, w], needs, params: { args } }) => [
       needs[0] ? apply('conv2d', [gx, w], { args, activation: 'none', alpha: 0 }) : null,
-      needs[1] ? apply('conv2dGradWeight', [g, gx], { args }) : null,
+      needs[1] ? apply('conv2dBackwardWeight', [g, gx], { args }) : null,
     ],
   },
-  conv2dGradWeight: {
+  conv2dBackwardWeight: {
     kernel: 'conv2dBackwardWeight',
     infer: (_, { args: a }) => ({ shape: [a.cOut, a.cIn / a.groups, a.kernelH, a.kernelW], dtype: 'float32' }),
     forward: (be, [g, x], { args }, out) => be.conv2dBackwardWeight(g.storage, x.storage, out, args),
     backward: (gw, { inputs: [g, x], needs, params: { args } }) => [
       needs[0] ? apply('conv2d', [x, gw], { args, activation: 'none', alpha: 0 }) : null,
-      needs[1] ? apply('conv2dGradInput', [g, gw], { args }) : null,
+      needs[1] ? apply('conv2dBackwardInput', [g, gw], { args }) : null,
     ],
   },
 };

@@ -14,7 +14,7 @@ function checkIndices(op: string, idx: Tensor): void {
     throw new Error(`webgrad: ${op}: indices must be a 1-D int32 tensor, got ${idx.dtype} [${idx.shape}]`);
 }
 
-export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
+export const gatherRules: OpRules<'gather' | 'gatherBackward' | 'oneHot'> = {
   gather: {
     kernel: 'gather',
     infer: ([x, idx], { axis }) => {
@@ -28,11 +28,11 @@ export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
       be.gather(x.storage, idx.storage, outer, len, inner, out);
     },
     backward: (g, { inputs: [x, idx], params: { axis } }) => [
-      apply('gatherGrad', [g, idx], { axis, axisLen: x.shape[axis] }),
+      apply('gatherBackward', [g, idx], { axis, axisLen: x.shape[axis] }),
       null,
     ],
   },
-  gatherGrad: {
+  gatherBackward: {
     kernel: 'gatherBackward',
     infer: ([g], { axis, axisLen }) => {
       const shape = [...g.shape];

@@ -31,21 +31,21 @@ export interface OpParams {
   // softmax family (src/ops/softmax.ts)
   softmax: { log: boolean };
   crossEntropy: { smoothing: number };
-  crossEntropyGrad: { smoothing: number };
+  crossEntropyBackward: { smoothing: number };
   // indexing (src/ops/gather.ts)
   gather: { axis: number };
-  gatherGrad: { axis: number; axisLen: number };
+  gatherBackward: { axis: number; axisLen: number };
   oneHot: { classes: number };
   // convolution (src/ops/conv.ts); inputs [x, weight, bias?] / [grad, weight] / [grad, x]
   conv2d: { args: Conv2dArgs; activation: ConvActivation; alpha: number };
-  conv2dGradInput: { args: Conv2dArgs };
-  conv2dGradWeight: { args: Conv2dArgs };
+  conv2dBackwardInput: { args: Conv2dArgs };
+  conv2dBackwardWeight: { args: Conv2dArgs };
   // pooling (src/ops/pool.ts); NCHW, shapes in Pool2dArgs
-  maxPool2dIndices: { args: Pool2dArgs };
+  maxPool2dArgmax: { args: Pool2dArgs };
   poolGather: { args: Pool2dArgs };
-  maxPool2dGrad: { args: Pool2dArgs };
+  maxPool2dBackward: { args: Pool2dArgs };
   avgPool2d: { args: Pool2dArgs };
-  avgPool2dGrad: { args: Pool2dArgs };
+  avgPool2dBackward: { args: Pool2dArgs };
   // dropout (src/ops/dropout.ts)
   dropout: { p: number; seed: number };
 }

@@ -1,5 +1,5 @@
-// WebGPU launcher for dropout (shaders/dropout.wgsl); the threshold is the CPU twin's.
-import { dropoutThreshold } from '../cpu/dropout.js';
+// WebGPU launcher for dropout (shaders/dropout.wgsl); the threshold is shared with the CPU twin.
+import { dropoutThreshold } from '../dropout-math.js';
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import type { KernelSpec } from './kernel-spec.js';
