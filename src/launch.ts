@@ -16,8 +16,8 @@ export function usableBackend(op: string, inputs: readonly Tensor[]): Backend {
 }
 
 /** Runs `run` into a fresh `dtype` tensor of `shape` on `be` (nothing runs for an empty one). */
-export function launchKernel(
-  be: Backend, shape: number[], dtype: DType, run: (be: Backend, out: Storage) => void, requiresGrad = false,
+export function launchKernel<B extends Backend>(
+  be: B, shape: number[], dtype: DType, run: (be: B, out: Storage) => void, requiresGrad = false,
 ): Tensor {
   let size = 1;
   for (const d of shape) size *= d;
