@@ -32,6 +32,7 @@ export default defineConfig({
           environment: 'node',
           pool: 'forks',
           include,
+          setupFiles: ['test/setup.ts'],
           exclude: ['test/browser/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -41,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: browserInclude,
+          setupFiles: ['test/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           browser: {

@@ -5,7 +5,7 @@
 // Entry `conv_gemm` (forward and input gradient): per group, C[row, col] = Σ_k W(row, k)·S(k, col)
 // where a column is a destination pixel (n, oh, ow), k runs over (source channel, kh, kw),
 // and S gathers the source tensor at the tap of that pixel (zero outside it). Each invocation
-// holds BM rows × 4 columns in vec4 registers (BM = 4, or 8 with ROWS8, or 1 with ROWS1: the
+// holds BM rows × 4 columns in vec4 registers (BM = 4, or 1 with ROWS1: the
 // direct, one-channel-per-invocation form for depthwise convs where a group has one row).
 // The tap of destination position o at kernel offset k along one axis is
 //   t = o·tapMul + tapOff + k·tapStep (u32, wrapping: "negative" is huge, hence out of range),
@@ -40,9 +40,7 @@ struct U {
 
 @group(0) @binding(0) var<uniform> u: U;
 
-#if ROWS8
-const BM = 8u;
-#elif ROWS1
+#if ROWS1
 const BM = 1u;
 #else
 const BM = 4u;

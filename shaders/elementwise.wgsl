@@ -69,30 +69,12 @@ alias TO = f32;
 
 // ---------------------------------------------------------------- float helpers
 
-fn nanF() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
-fn infF() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
-fn isNan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
-fn isInf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
+// nanF, infF, isNan, isInf, sexp, slog: shaders/prelude.wgsl
 
 /** JS ToInt32 for the values that matter: NaN and ±Infinity give 0, else truncation (saturating). */
 fn toI32(v: f32) -> i32 {
   if (isNan(v) || isInf(v)) { return 0; }
   return i32(trunc(v));
-}
-
-fn sexp(x: f32) -> f32 {
-  if (isNan(x)) { return x; }
-  if (x > 88.72284) { return infF(); }
-  if (x < -103.97208) { return 0.0; }
-  return exp(x);
-}
-
-fn slog(x: f32) -> f32 {
-  if (isNan(x)) { return x; }
-  if (x < 0.0) { return nanF(); }
-  if (x == 0.0) { return -infF(); }
-  if (isInf(x)) { return x; }
-  return log(x);
 }
 
 fn ssqrt(x: f32) -> f32 {
@@ -302,9 +284,7 @@ fn outI(v: i32) -> TO { return TO(v); }
 
 // ---------------------------------------------------------------- indexing
 
-fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.y * nwg.x + wid.x) * WG + lid.x;
-}
+// flatIndex: shaders/prelude.wgsl
 
 /** read offsets of element i in up to three views (strided ones only; others by mode) */
 fn viewOffsets(i: u32) -> vec3<i32> {

@@ -33,9 +33,7 @@ const WG = 256u;
 @group(0) @binding(2) var<storage, read_write> DST: array<f32>;
 #endif
 
-fn linearIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.y * nwg.x + wid.x) * WG + lid.x;
-}
+// flatIndex: shaders/prelude.wgsl
 
 // x at column iw of the input row starting at srcRow; 0 in the padding
 fn tap(srcRow: u32, iw: i32, rowInside: bool) -> f32 {
@@ -47,7 +45,7 @@ fn tap(srcRow: u32, iw: i32, rowInside: bool) -> f32 {
 // (SwiftShader pays per invocation); `total` counts these rows
 @compute @workgroup_size(WG)
 fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = linearIndex(wid, nwg, lid);
+  let i = flatIndex(wid, nwg, lid);
   if (i >= u.total) { return; }
   let kHW = u.kH * u.kW;
   let oh = i % u.outH;
@@ -80,7 +78,7 @@ fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 
 @compute @workgroup_size(WG)
 fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = linearIndex(wid, nwg, lid);
+  let i = flatIndex(wid, nwg, lid);
   if (i >= u.total) { return; }
   let hw = u.h * u.w;
   let outHW = u.outH * u.outW;
@@ -127,7 +125,7 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 // here `total` is the length of one partial (len) and `images` the number of partials
 @compute @workgroup_size(WG)
 fn sum_images(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let i = linearIndex(wid, nwg, lid);
+  let i = flatIndex(wid, nwg, lid);
   if (i >= u.total) { return; }
 #if ACCUMULATE
   var acc = DST[i];

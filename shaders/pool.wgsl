@@ -56,9 +56,7 @@ fn coveringOutputs(i: u32, inLen: u32, outLen: u32, k: u32, s: u32, p: u32) -> v
   return vec2<i32>(lo, min(i32(outLen) - 1, i32((i + p) / s)));
 }
 
-fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
-
-fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 { return (wid.y * nwg.x + wid.x) * WG + lid.x; }
+// isNan, flatIndex: shaders/prelude.wgsl
 
 #if ARGMAX
 @compute @workgroup_size(WG)

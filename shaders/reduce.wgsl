@@ -31,11 +31,11 @@ alias T = f32;
 @group(0) @binding(2) var<storage, read_write> out: array<T>;
 #endif
 
-fn isNan(v: T) -> bool {
+fn isNanT(v: T) -> bool {
 #if X_INT
   return false;
 #else
-  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+  return isNan(v);
 #endif
 }
 
@@ -58,8 +58,8 @@ fn combine(a: Acc, b: Acc) -> Acc {
   if (OP == 0u) { return Acc(a.v + b.v, 0u); }
   if (b.i == 0xffffffffu) { return a; }
   if (a.i == 0xffffffffu) { return b; }
-  let an = isNan(a.v);
-  let bn = isNan(b.v);
+  let an = isNanT(a.v);
+  let bn = isNanT(b.v);
   if (an || bn) {
     if (an && bn) {
       if (a.i < b.i) { return a; }

@@ -36,28 +36,12 @@ alias TL = f32;
 
 var<workgroup> red: array<f32, WG>;
 
-fn nanF() -> f32 { var b = 0x7fc00000u; return bitcast<f32>(b); }
-fn infF() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
-fn isNan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+// nanF, infF, isNan, sexp, slog, workgroupIndex: shaders/prelude.wgsl
 
 /** Math.max semantics: NaN propagates */
 fn nmax(a: f32, b: f32) -> f32 {
   if (isNan(a) || isNan(b)) { return nanF(); }
   return max(a, b);
-}
-
-fn sexp(x: f32) -> f32 {
-  if (isNan(x)) { return x; }
-  if (x > 88.72284) { return infF(); }
-  if (x < -103.97208) { return 0.0; }
-  return exp(x);
-}
-
-fn slog(x: f32) -> f32 {
-  if (isNan(x) || x < 0.0) { return nanF(); }
-  if (x == 0.0) { return -infF(); }
-  if (x == infF()) { return x; }
-  return log(x);
 }
 
 fn reduceSum(t: u32, v: f32) -> f32 {
@@ -104,8 +88,6 @@ fn rowStats(base: u32, t: u32) -> vec2<f32> {
   return vec2<f32>(m, s);
 }
 
-fn rowIndex(wid: vec3<u32>, nwg: vec3<u32>) -> u32 { return wid.y * nwg.x + wid.x; }
-
 /** the smoothed target q_c, or 0 */
 fn targetQ(label: f32, c: u32) -> f32 {
   let cols = f32(u.cols);
@@ -114,7 +96,7 @@ fn targetQ(label: f32, c: u32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn softmax_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let r = rowIndex(wid, nwg);
+  let r = workgroupIndex(wid, nwg);
   if (r >= u.rows) { return; }
   let t = lid.x;
   let base = r * u.cols;
@@ -128,7 +110,7 @@ fn softmax_rows(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 
 @compute @workgroup_size(WG)
 fn cross_entropy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let r = rowIndex(wid, nwg);
+  let r = workgroupIndex(wid, nwg);
   if (r >= u.rows) { return; }
   let t = lid.x;
   let base = r * u.cols;
@@ -147,7 +129,7 @@ fn cross_entropy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 
 @compute @workgroup_size(WG)
 fn cross_entropy_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let r = rowIndex(wid, nwg);
+  let r = workgroupIndex(wid, nwg);
   if (r >= u.rows) { return; }
   let t = lid.x;
   let base = r * u.cols;

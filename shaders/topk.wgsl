@@ -31,16 +31,11 @@ struct U {
 @group(0) @binding(2) var<storage, read> labels: array<i32>;
 @group(0) @binding(3) var<storage, read_write> voteOut: array<i32>;
 
-fn isNan(v: f32) -> bool { return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u; }
-fn infF() -> f32 { var b = 0x7f800000u; return bitcast<f32>(b); }
-
-fn rowIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
-  return (wid.y * nwg.x + wid.x) * WG + lid.x;
-}
+// isNan, infF, flatIndex: shaders/prelude.wgsl
 
 @compute @workgroup_size(WG)
 fn topk_smallest(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let r = rowIndex(wid, nwg, lid);
+  let r = flatIndex(wid, nwg, lid);
   if (r >= u.rows) { return; }
   var bestV: array<f32, MAX_K>;
   var bestI: array<u32, MAX_K>;
@@ -69,7 +64,7 @@ fn topk_smallest(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 // here u.cols = kmax (neighbours per row) and u.k = how many of them vote
 @compute @workgroup_size(WG)
 fn knn_vote(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  let r = rowIndex(wid, nwg, lid);
+  let r = flatIndex(wid, nwg, lid);
   if (r >= u.rows) { return; }
   var counts: array<u32, MAX_CLASSES>;
   for (var j = 0u; j < min(u.k, u.cols); j++) {

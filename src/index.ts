@@ -1,10 +1,9 @@
 // webgrad: the public API.
-import './ops/index.js'; // installs the op registry
 import * as functional from './nn/functional.js';
 
 export { Tensor } from './tensor.js';
 export type { DType, TypedArray, Backend, BackendStats } from './backend/types.js';
-export { init, backend, stats, resetStats, flush, settled, profileKernels, type InitOptions } from './init.js';
+export { init, backend, stats, resetStats, flush, settled, profileKernels, matmulTuning, type InitOptions } from './init.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
 export { compile, type CompiledFunction, type CompileOptions } from './compile.js';

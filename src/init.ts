@@ -1,7 +1,9 @@
 // wg.init(): picks and installs the backend.
 import { createCpuBackend } from './backend/cpu/index.js';
 import type { Backend, BackendStats } from './backend/types.js';
-import { createWebGPUBackend, matmulTuningSettled, type MatmulTuningOptions, type WebGPUBackend } from './backend/webgpu/index.js';
+import {
+  createWebGPUBackend, getMatmulTuning, matmulTuningSettled, type MatmulTuningOptions, type MatmulTuningTable, type WebGPUBackend,
+} from './backend/webgpu/index.js';
 import type { KernelTiming } from './backend/webgpu/profiler.js';
 import { getBackend, hasBackend, setBackend } from './runtime.js';
 
@@ -69,6 +71,12 @@ export function resetStats(): void {
 export async function settled(): Promise<void> {
   const be = getBackend();
   if (be.name === 'webgpu') await matmulTuningSettled(be as WebGPUBackend);
+}
+
+/** The WebGPU matmul tuner's table (each shape class's variant and how it was chosen); null on the CPU backend. */
+export function matmulTuning(): MatmulTuningTable | null {
+  const be = getBackend();
+  return be.name === 'webgpu' ? getMatmulTuning(be as WebGPUBackend) : null;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Process-wide state: the active backend, grad mode, and the tidy-scope stack.
 import type { Backend } from './backend/types.js';
-import type { Tensor } from './tensor.js';
+import type { Tensor } from './tensor-core.js';
 
 let activeBackend: Backend | null = null;
 
@@ -52,17 +52,17 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-function collectTensors(value: unknown, out: Set<Tensor>, isTensor: (v: unknown) => v is Tensor, depth = 0): void {
+/**
+ * Collects the scope's tensors found in a returned value. Only tensors made in the scope
+ * matter (the others are neither disposed nor re-parented), so membership in the scope is the
+ * tensor test: this layer, below the Tensor, needs no `instanceof Tensor`.
+ */
+function collectTensors(value: unknown, scope: Scope, out: Set<Tensor>, depth = 0): void {
   if (depth > 4 || value == null) return;
-  if (isTensor(value)) out.add(value);
-  else if (Array.isArray(value)) for (const v of value) collectTensors(v, out, isTensor, depth + 1);
+  if (scope.has(value as Tensor)) out.add(value as Tensor);
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, scope, out, depth + 1);
   else if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype)
-    for (const v of Object.values(value as object)) collectTensors(v, out, isTensor, depth + 1);
-}
-
-let isTensorFn: (v: unknown) => v is Tensor = (_v): _v is Tensor => false;
-export function registerTensorCheck(fn: (v: unknown) => v is Tensor): void {
-  isTensorFn = fn;
+    for (const v of Object.values(value as object)) collectTensors(v, scope, out, depth + 1);
 }
 
 /**
@@ -86,10 +86,10 @@ export function tidy<T>(fn: () => T): T {
     throw new Error('webgrad: tidy(fn) got an async function; await outside tidy and keep tidy synchronous');
   }
   const survivors = new Set<Tensor>();
-  collectTensors(result, survivors, isTensorFn);
+  collectTensors(result, scope, survivors);
   for (const t of scope) if (!survivors.has(t)) t.dispose();
   const parent = scopes[scopes.length - 1];
-  if (parent) for (const t of survivors) if (scope.has(t)) parent.add(t);
+  if (parent) for (const t of survivors) parent.add(t);
   return result;
 }
 

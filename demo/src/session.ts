@@ -1,7 +1,6 @@
 // One training run inside the worker: builds the model and optimizer, trains with
 // wg.train.fit (one submit per step, the loss read back only every `lossEvery` steps),
 // evaluates, and reports through `post`. Pause/stop arrive as method calls.
-import { getMatmulTuning, type WebGPUBackend } from '../../src/backend/webgpu/index.js';
 import * as wg from '../../src/index.js';
 import { cropPadding, learningRate, type TrainConfig } from './config.js';
 import { CIFAR_NORMALIZE } from './data.js';
@@ -212,7 +211,7 @@ export class TrainingSession {
     }
     const matmulVariants: Record<string, string> = {};
     if (wg.backend().name === 'webgpu')
-      for (const [cls, e] of Object.entries(getMatmulTuning(wg.backend() as WebGPUBackend).classes)) matmulVariants[cls] = `${e!.variant} (${e!.source})`;
+      for (const [cls, e] of Object.entries(wg.matmulTuning()?.classes ?? {})) matmulVariants[cls] = `${e!.variant} (${e!.source})`;
     const trainImagesPerSecond = stepsDone > 1 ? ((stepsDone - 1) * cfg.batch) / timedSeconds : (stepsDone * cfg.batch) / trainSeconds;
 
     post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });

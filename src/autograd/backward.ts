@@ -3,7 +3,7 @@
 // returning, and the tape nodes are dropped, so saved tensors are released when backward is done.
 import { full } from '../ops/elementwise.js';
 import { keep, noGrad, tidy } from '../runtime.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 
 function topoOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];

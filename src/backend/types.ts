@@ -205,7 +205,18 @@ export interface KernelSignatures {
    * y + dy, (flip ? width − 1 − x : x) + dx], 0 outside the image.
    */
   augmentImages(images: Storage, params: Storage, out: Storage, args: AugmentArgs): void;
-  // ---- classic vision (src/classic): kNN, image features; no gradients --------------------
+  /** one fused optimizer update, in place on param and state (float32, all `param.size` long) */
+  optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[], refresh?: () => OptimizerStepArgs | null): void;
+}
+
+export type KernelName = keyof KernelSignatures;
+
+/**
+ * The classic-course kernels (src/classic: kNN, image features; no gradients). An optional
+ * contract: a backend for training alone may leave them out, and src/classic says so clearly
+ * when the active backend lacks them. Both built-in backends implement them (ClassicBackend).
+ */
+export interface ClassicKernelSignatures {
   /** out [m, n] = Σ_d |a[i, d] − b[j, d]| (a [m, d], b [n, d], float32) */
   pairwiseL1(a: Storage, b: Storage, m: number, n: number, d: number, out: Storage): void;
   /**
@@ -225,11 +236,9 @@ export interface KernelSignatures {
    * magnitude / cell² of the grey image (RGB → 0.299 R + 0.587 G + 0.114 B; forward differences). bins ≤ 32.
    */
   hog(images: Storage, count: number, channels: number, h: number, w: number, cellSize: number, bins: number, out: Storage): void;
-  /** one fused optimizer update, in place on param and state (float32, all `param.size` long) */
-  optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[], refresh?: () => OptimizerStepArgs | null): void;
 }
 
-export type KernelName = keyof KernelSignatures;
+export type ClassicKernelName = keyof ClassicKernelSignatures;
 
 export interface BackendBase {
   readonly name: BackendName;
@@ -310,13 +319,10 @@ export interface StepCapture {
   release(rec: StepRecording): void;
 }
 
-export type Backend = BackendBase & { [K in KernelName]: KernelSignatures[K] };
+export type Backend = BackendBase & { [K in KernelName]: KernelSignatures[K] } & Partial<ClassicKernelSignatures>;
 
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+/** A backend with the classic-course kernels too (the CPU and WebGPU backends). */
+export type ClassicBackend = Backend & ClassicKernelSignatures;
 
 export function contiguousStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);

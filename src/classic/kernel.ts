@@ -1,27 +1,26 @@
 // Runs one of the classic (non-differentiable) backend kernels into a fresh tensor. These
-// kernels have no backward, so they skip the op registry's tape and are called here, with
-// the registry's conformance aid kept: outputs are NaN/sentinel-poisoned under test.
-import type { Backend, DType, Storage } from '../backend/types.js';
-import { getBackend, shouldPoisonOutputs } from '../runtime.js';
+// kernels have no backward, so they skip the op registry's tape and go straight to the launch
+// protocol it uses (src/launch.ts: fresh output, poisoned under test, freed on error).
+import type { ClassicBackend, ClassicKernelName, DType, Storage } from '../backend/types.js';
+import { launchKernel, usableBackend } from '../launch.js';
 import { Tensor } from '../tensor.js';
 
+// every classic kernel, so a backend missing one is caught before anything runs
+const CLASSIC_KERNELS: Record<ClassicKernelName, true> = { pairwiseL1: true, topkSmallest: true, knnVote: true, hueHistogram: true, hog: true };
+
+/** The active backend, checked for the optional classic-course kernels (see ClassicKernelSignatures). */
+function classicBackend(op: string, inputs: readonly Tensor[]): ClassicBackend {
+  const be = usableBackend(op, inputs);
+  for (const k of Object.keys(CLASSIC_KERNELS) as ClassicKernelName[])
+    if (typeof be[k] !== 'function')
+      throw new Error(`webgrad: ${op}: the ${be.name} backend does not implement the classic-course kernels (${k} is missing)`);
+  return be as ClassicBackend;
+}
+
 export function runKernel(
-  name: string, inputs: readonly Tensor[], shape: number[], dtype: DType, launch: (be: Backend, out: Storage) => void,
+  name: string, inputs: readonly Tensor[], shape: number[], dtype: DType, launch: (be: ClassicBackend, out: Storage) => void,
 ): Tensor {
-  const be = getBackend();
-  for (const t of inputs) t.assertUsable(name, be);
-  const size = shape.reduce((a, b) => a * b, 1);
-  const storage = be.alloc(size, dtype);
-  if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
-    try {
-      launch(be, storage);
-    } catch (e) {
-      be.free(storage);
-      throw e;
-    }
-  }
-  return Tensor.fromStorage(storage, shape);
+  return launchKernel(classicBackend(name, inputs), shape, dtype, launch);
 }
 
 export function requireShape(op: string, t: Tensor, rank: number, dtype: DType, what: string): void {

@@ -3,11 +3,12 @@
 // host from a seeded stream (drawAugmentParams); the pixel work is the augmentImages kernel
 // (shaders/augment.wgsl, CPU twin src/backend/cpu/augment.ts): augmentImagesTensor runs it on
 // the active backend (the GPU), augmentBatch runs the same loop on the host.
-import { augmentPixels } from '../backend/cpu/augment.js';
+import { augmentPixels } from '../backend/augment-math.js';
 import type { AugmentArgs, Storage } from '../backend/types.js';
 import { tensor } from '../creation.js';
-import { getBackend, shouldPoisonOutputs } from '../runtime.js';
-import { Tensor } from '../tensor.js';
+import { launchKernel } from '../launch.js';
+import { getBackend } from '../runtime.js';
+import type { Tensor } from '../tensor.js';
 import { imageSize, type ImageSet } from './dataset.js';
 
 /** Per-channel normalisation of pixels scaled to [0, 1]: (pixel/255 - mean[c]) / std[c], as torchvision's ToTensor + Normalize. One value applies to every channel. */
@@ -145,27 +146,18 @@ export function augmentImagesTensor(images: Uint8Array | Float32Array, layout: B
   checkLength('augmentImagesTensor', images.length, layout);
   const args = augmentArgs(layout, opts.normalize);
   const params = drawAugmentParams(layout.batch, opts.augment, opts.random);
-  const be = getBackend();
   const shape = [layout.batch, layout.channels, layout.height, layout.width];
-  const out = be.alloc(images.length, 'float32');
-  const temporaries: Storage[] = [];
-  try {
-    if (images.length > 0) {
-      const pixels = be.upload(images instanceof Float32Array ? images : packBytes(images));
-      temporaries.push(pixels);
-      const paramStorage = be.upload(params);
-      temporaries.push(paramStorage);
-      if (shouldPoisonOutputs()) be.fill(out, Number.NaN);
-      be.augmentImages(pixels, paramStorage, out, args);
+  return launchKernel(getBackend(), shape, 'float32', (be, out) => {
+    const temporaries: Storage[] = [];
+    try {
+      temporaries.push(be.upload(images instanceof Float32Array ? images : packBytes(images)));
+      temporaries.push(be.upload(params));
+      be.augmentImages(temporaries[0], temporaries[1], out, args);
+    } finally {
+      // freeing right after recording is safe: commands keep their order
+      for (const t of temporaries) be.free(t);
     }
-  } catch (e) {
-    be.free(out);
-    throw e;
-  } finally {
-    // freeing right after recording is safe: commands keep their order
-    for (const t of temporaries) be.free(t);
-  }
-  return Tensor.fromStorage(out, shape);
+  });
 }
 
 export interface Batch {

@@ -2,9 +2,10 @@
 // kernel's epilogue; its input and weight gradients are two more GEMM-shaped kernels, the
 // bias gradient a sum. Kernels: shaders/conv.wgsl, src/backend/cpu/conv.ts.
 import type { Conv2dArgs, ConvActivation } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { unary, where } from './elementwise.js';
-import { apply, type OpRules, requireFloat } from './registry.js';
+import { movementRules } from './movement.js';
+import { applier, type OpRules, requireFloat } from './registry.js';
 
 export interface Conv2dGeometry {
   stride?: number | [number, number];
@@ -62,7 +63,7 @@ function activationGrad(g: Tensor, y: Tensor, activation: ConvActivation, alpha:
   }
 }
 
-export const convRules: OpRules<'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight'> = {
+export const convRules: OpRules<'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwardWeight'> = {
   conv2d: {
     kernel: 'conv2d',
     infer: (inputs, { args }) => {
@@ -74,32 +75,35 @@ export const convRules: OpRules<'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight
     backward: (g, { inputs: [x, w, b], needs, out, params: { args, activation, alpha } }) => {
       const gz = activationGrad(g, out, activation, alpha, () => apply('conv2d', b ? [x, w, b] : [x, w], { args, activation: 'none', alpha: 0 }));
       return [
-        needs[0] ? apply('conv2dGradInput', [gz, w], { args }) : null,
-        needs[1] ? apply('conv2dGradWeight', [gz, x], { args }) : null,
+        needs[0] ? apply('conv2dBackwardInput', [gz, w], { args }) : null,
+        needs[1] ? apply('conv2dBackwardWeight', [gz, x], { args }) : null,
         ...(b ? [needs[2] ? gz.sum([0, 2, 3]) : null] : []),
       ];
     },
   },
-  conv2dGradInput: {
+  conv2dBackwardInput: {
     kernel: 'conv2dBackwardInput',
     infer: (_, { args: a }) => ({ shape: [a.n, a.cIn, a.h, a.w], dtype: 'float32' }),
     forward: (be, [g, w], { args }, out) => be.conv2dBackwardInput(g.storage, w.storage, out, args),
-    // linear in both inputs: dL/dg = conv2d(gx, w), dL/dw = conv2dGradWeight(g, gx)
+    // linear in both inputs: dL/dg = conv2d(gx, w), dL/dw = conv2dBackwardWeight(g, gx)
     backward: (gx, { inputs: [g, w], needs, params: { args } }) => [
       needs[0] ? apply('conv2d', [gx, w], { args, activation: 'none', alpha: 0 }) : null,
-      needs[1] ? apply('conv2dGradWeight', [g, gx], { args }) : null,
+      needs[1] ? apply('conv2dBackwardWeight', [g, gx], { args }) : null,
     ],
   },
-  conv2dGradWeight: {
+  conv2dBackwardWeight: {
     kernel: 'conv2dBackwardWeight',
     infer: (_, { args: a }) => ({ shape: [a.cOut, a.cIn / a.groups, a.kernelH, a.kernelW], dtype: 'float32' }),
     forward: (be, [g, x], { args }, out) => be.conv2dBackwardWeight(g.storage, x.storage, out, args),
     backward: (gw, { inputs: [g, x], needs, params: { args } }) => [
       needs[0] ? apply('conv2d', [x, gw], { args, activation: 'none', alpha: 0 }) : null,
-      needs[1] ? apply('conv2dGradInput', [g, gw], { args }) : null,
+      needs[1] ? apply('conv2dBackwardInput', [g, gw], { args }) : null,
     ],
   },
 };
+
+const apply = applier(convRules);
+const applyMovement = applier(movementRules);
 
 /** resolves 'same' / 'valid' / numbers to a symmetric pad plus an extra trailing pad (even kernels) */
 function resolvePadding(padding: Conv2dGeometry['padding'], kernel: [number, number], dilation: [number, number], stride: [number, number]): { pad: [number, number]; extra: [number, number] } {
@@ -123,7 +127,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Co
   const { pad, extra } = resolvePadding(opts.padding, [weight.shape[2], weight.shape[3]], dilation, stride);
   // an even effective kernel under 'same' pads one more row / column at the end, as PyTorch
   const input = extra[0] || extra[1]
-    ? apply('padInto', [x], { shape: [x.shape[0], x.shape[1], x.shape[2] + extra[0], x.shape[3] + extra[1]], starts: [0, 0, 0, 0], steps: [1, 1, 1, 1] })
+    ? applyMovement('padInto', [x], { shape: [x.shape[0], x.shape[1], x.shape[2] + extra[0], x.shape[3] + extra[1]], starts: [0, 0, 0, 0], steps: [1, 1, 1, 1] })
     : x;
   const args = convArgs(input.shape, weight.shape, stride, pad, dilation, opts.groups ?? 1);
   const activation = opts.activation ?? 'none';

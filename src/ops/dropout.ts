@@ -2,8 +2,8 @@
 // device: no mask tensor is stored, and the backward is the same op on the gradient.
 // Kernels: shaders/dropout.wgsl, src/backend/cpu/dropout.ts.
 import { nextSeed } from '../random.js';
-import type { Tensor } from '../tensor.js';
-import { apply, type OpRules, requireFloat } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, type OpRules, requireFloat } from './registry.js';
 
 export const dropoutRules: OpRules<'dropout'> = {
   dropout: {
@@ -17,6 +17,8 @@ export const dropoutRules: OpRules<'dropout'> = {
     backward: (g, { params }) => [apply('dropout', [g], { ...params, draw: () => params.cell.seed })],
   },
 };
+
+const apply = applier(dropoutRules);
 
 export interface DropoutOptions {
   /** identity when false (default true, as torch.nn.functional.dropout) */

@@ -2,8 +2,8 @@
 // cast. Kernels: shaders/elementwise.wgsl, src/backend/cpu/elementwise.ts.
 import type { BinaryOp, DType, UnaryOp } from '../backend/types.js';
 import { getBackend } from '../runtime.js';
-import { Tensor } from '../tensor.js';
-import { apply, broadcastShapes, broadcastView, type OpRules, requireFloat, view } from './registry.js';
+import { Tensor } from '../tensor-core.js';
+import { applier, broadcastShapes, broadcastView, type OpRules, requireFloat, view } from './registry.js';
 
 export type Operand = Tensor | number;
 
@@ -55,6 +55,8 @@ export const elementwiseRules: OpRules<'unary' | 'binary' | 'where' | 'cast'> = 
     backward: (g, { inputs: [x] }) => [x.dtype === 'float32' ? g : null],
   },
 };
+
+const apply = applier(elementwiseRules);
 
 function unaryGrad(op: UnaryOp, alpha: number, g: Tensor, x: Tensor, y: Tensor): Tensor {
   switch (op) {

@@ -1,7 +1,7 @@
 // Indexing: gather / indexSelect along an axis, its adjoint, one-hot.
 // Kernels: shaders/gather.wgsl, src/backend/cpu/gather.ts.
-import type { Tensor } from '../tensor.js';
-import { apply, normAxis, type OpRules } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, normAxis, type OpRules } from './registry.js';
 
 function split(shape: readonly number[], axis: number): [number, number, number] {
   const outer = shape.slice(0, axis).reduce((a, b) => a * b, 1);
@@ -14,7 +14,7 @@ function checkIndices(op: string, idx: Tensor): void {
     throw new Error(`webgrad: ${op}: indices must be a 1-D int32 tensor, got ${idx.dtype} [${idx.shape}]`);
 }
 
-export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
+export const gatherRules: OpRules<'gather' | 'gatherBackward' | 'oneHot'> = {
   gather: {
     kernel: 'gather',
     infer: ([x, idx], { axis }) => {
@@ -28,11 +28,11 @@ export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
       be.gather(x.storage, idx.storage, outer, len, inner, out);
     },
     backward: (g, { inputs: [x, idx], params: { axis } }) => [
-      apply('gatherGrad', [g, idx], { axis, axisLen: x.shape[axis] }),
+      apply('gatherBackward', [g, idx], { axis, axisLen: x.shape[axis] }),
       null,
     ],
   },
-  gatherGrad: {
+  gatherBackward: {
     kernel: 'gatherBackward',
     infer: ([g], { axis, axisLen }) => {
       const shape = [...g.shape];
@@ -55,6 +55,8 @@ export const gatherRules: OpRules<'gather' | 'gatherGrad' | 'oneHot'> = {
     backward: 'none',
   },
 };
+
+const apply = applier(gatherRules);
 
 /** Rows (or slices along `axis`) of x picked by int32 indices, as torch.index_select. */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {

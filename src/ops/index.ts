@@ -8,28 +8,21 @@ import { matmulRules } from './matmul.js';
 import { movementRules } from './movement.js';
 import { poolRules } from './pool.js';
 import { reduceRules } from './reduce.js';
-import { installRules, type OpName, type OpRules } from './registry.js';
+import type { OpName, OpRules } from './registry.js';
 import { softmaxRules } from './softmax.js';
 
-/**
- * Built on first use, not at module load: the op modules import each other (backward
- * formulas use other ops), so a family's rules may not exist yet while this module loads.
- */
-export function opRules(): OpRules<OpName> {
-  return {
-    ...elementwiseRules,
-    ...movementRules,
-    ...reduceRules,
-    ...matmulRules,
-    ...softmaxRules,
-    ...gatherRules,
-    ...convRules,
-    ...poolRules,
-    ...dropoutRules,
-  };
-}
-
-installRules(opRules);
+/** Every rule in one table: a name in OpParams without its rule here fails to compile. */
+export const opRules: OpRules<OpName> = {
+  ...elementwiseRules,
+  ...movementRules,
+  ...reduceRules,
+  ...matmulRules,
+  ...softmaxRules,
+  ...gatherRules,
+  ...convRules,
+  ...poolRules,
+  ...dropoutRules,
+};
 
 export * from './conv.js';
 export * from './dropout.js';

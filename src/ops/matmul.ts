@@ -1,7 +1,7 @@
 // Matmul: 2-D and batched (NumPy broadcasting of batch dims), with transposed operands read
 // in place (no copy). Kernel: shaders/matmul.wgsl, src/backend/cpu/matmul.ts.
-import type { Tensor } from '../tensor.js';
-import { apply, broadcastShapes, type OpRules } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, broadcastShapes, type OpRules } from './registry.js';
 
 export interface MatmulOptions {
   /** use aᵀ (a's last two axes swapped) without copying */
@@ -56,6 +56,8 @@ export const matmulRules: OpRules<'matmul'> = {
     },
   },
 };
+
+const apply = applier(matmulRules);
 
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = opts.transA ?? false;

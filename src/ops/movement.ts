@@ -1,8 +1,8 @@
 // Shape/movement ops: reshape (an alias, no kernel), permute, expand, slice and its adjoint,
 // concat. Kernels: shaders/copy.wgsl (copyStrided, scatterStridedInPlace), src/backend/cpu/copy.ts.
 import type { StridedView } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
-import { apply, broadcastShapes, broadcastView, contiguous, normAxis, type OpRules } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, broadcastShapes, broadcastView, contiguous, normAxis, type OpRules } from './registry.js';
 
 function sliceView(shape: readonly number[], starts: number[], ends: number[], steps: number[]): StridedView {
   const strides = contiguous(shape);
@@ -93,6 +93,8 @@ export const movementRules: OpRules<'reshape' | 'permute' | 'expand' | 'slice' |
     },
   },
 };
+
+const apply = applier(movementRules);
 
 // ---- public functions ---------------------------------------------------------------------
 

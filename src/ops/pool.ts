@@ -3,15 +3,15 @@
 // as PyTorch's default) and adaptive average (PyTorch's bins). Kernels: shaders/pool.wgsl,
 // src/backend/cpu/pool.ts.
 import type { Pool2dArgs } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { convOutSize, pair } from './conv.js';
-import { apply, type OpRules, requireFloat } from './registry.js';
+import { applier, type OpRules, requireFloat } from './registry.js';
 
 const outShape = (x: Tensor, a: Pool2dArgs): number[] => [x.shape[0], x.shape[1], a.outH, a.outW];
 const inShape = (g: Tensor, a: Pool2dArgs): number[] => [g.shape[0], g.shape[1], a.h, a.w];
 
-export const poolRules: OpRules<'maxPool2dIndices' | 'poolGather' | 'maxPool2dGrad' | 'avgPool2d' | 'avgPool2dGrad'> = {
-  maxPool2dIndices: {
+export const poolRules: OpRules<'maxPool2dArgmax' | 'poolGather' | 'maxPool2dBackward' | 'avgPool2d' | 'avgPool2dBackward'> = {
+  maxPool2dArgmax: {
     kernel: 'maxPool2dArgmax',
     infer: ([x], { args }) => {
       requireFloat('maxPool2d', x);
@@ -24,9 +24,9 @@ export const poolRules: OpRules<'maxPool2dIndices' | 'poolGather' | 'maxPool2dGr
     kernel: 'poolGather',
     infer: ([x], { args }) => ({ shape: outShape(x, args), dtype: 'float32' }),
     forward: (be, [x, idx], { args }, out) => be.poolGather(x.storage, idx.storage, out, args),
-    backward: (g, { inputs: [, idx], params: { args } }) => [apply('maxPool2dGrad', [g, idx], { args }), null],
+    backward: (g, { inputs: [, idx], params: { args } }) => [apply('maxPool2dBackward', [g, idx], { args }), null],
   },
-  maxPool2dGrad: {
+  maxPool2dBackward: {
     kernel: 'maxPool2dBackward',
     infer: ([g], { args }) => ({ shape: inShape(g, args), dtype: 'float32' }),
     forward: (be, [g, idx], { args }, out) => be.maxPool2dBackward(g.storage, idx.storage, out, args),
@@ -40,15 +40,17 @@ export const poolRules: OpRules<'maxPool2dIndices' | 'poolGather' | 'maxPool2dGr
       return { shape: outShape(x, args), dtype: 'float32' };
     },
     forward: (be, [x], { args }, out) => be.avgPool2d(x.storage, out, args),
-    backward: (g, { params: { args } }) => [apply('avgPool2dGrad', [g], { args })],
+    backward: (g, { params: { args } }) => [apply('avgPool2dBackward', [g], { args })],
   },
-  avgPool2dGrad: {
+  avgPool2dBackward: {
     kernel: 'avgPool2dBackward',
     infer: ([g], { args }) => ({ shape: inShape(g, args), dtype: 'float32' }),
     forward: (be, [g], { args }, out) => be.avgPool2dBackward(g.storage, out, args),
     backward: 'none',
   },
 };
+
+const apply = applier(poolRules);
 
 export interface Pool2dOptions {
   /** default: the kernel size */
@@ -76,7 +78,7 @@ function windowArgs(op: string, x: Tensor, kernelSize: number | [number, number]
 export function maxPool2d(x: Tensor, kernelSize: number | [number, number], opts: Pool2dOptions = {}): Tensor {
   const args = windowArgs('maxPool2d', x, kernelSize, opts, false);
   // the indices stay alive as the gather's input on the tape (the backward routes through them)
-  const indices = apply('maxPool2dIndices', [x], { args });
+  const indices = apply('maxPool2dArgmax', [x], { args });
   return apply('poolGather', [x, indices], { args });
 }
 

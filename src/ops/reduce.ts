@@ -2,9 +2,9 @@
 // Kernel: shaders/reduce.wgsl, src/backend/cpu/reduce.ts, over an [outer, reduce, inner] view;
 // non-adjacent axes are first moved to the end with one strided copy.
 import type { ReduceOp } from '../backend/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { binary } from './elementwise.js';
-import { apply, contiguous, normAxis, type OpRules } from './registry.js';
+import { applier, contiguous, normAxis, type OpRules } from './registry.js';
 
 function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -75,6 +75,8 @@ export const reduceRules: OpRules<'reduce'> = {
     },
   },
 };
+
+const apply = applier(reduceRules);
 
 /** Normalises an axis argument: undefined = all axes; returns sorted unique axes. */
 export function normAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {

@@ -6,8 +6,9 @@ import type {
   Backend, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
 } from '../backend/types.js';
 import { contiguousStrides } from '../backend/types.js';
-import { getBackend, isGradEnabled, shouldPoisonOutputs } from '../runtime.js';
-import { Tensor } from '../tensor.js';
+import { launchKernel, usableBackend } from '../launch.js';
+import { isGradEnabled } from '../runtime.js';
+import { Tensor } from '../tensor-core.js';
 
 /** Parameters of every op, by name. The keys of this interface are the op-name union. */
 export interface OpParams {
@@ -30,21 +31,21 @@ export interface OpParams {
   // softmax family (src/ops/softmax.ts)
   softmax: { log: boolean };
   crossEntropy: { smoothing: number };
-  crossEntropyGrad: { smoothing: number };
+  crossEntropyBackward: { smoothing: number };
   // indexing (src/ops/gather.ts)
   gather: { axis: number };
-  gatherGrad: { axis: number; axisLen: number };
+  gatherBackward: { axis: number; axisLen: number };
   oneHot: { classes: number };
   // convolution (src/ops/conv.ts); inputs [x, weight, bias?] / [grad, weight] / [grad, x]
   conv2d: { args: Conv2dArgs; activation: ConvActivation; alpha: number };
-  conv2dGradInput: { args: Conv2dArgs };
-  conv2dGradWeight: { args: Conv2dArgs };
+  conv2dBackwardInput: { args: Conv2dArgs };
+  conv2dBackwardWeight: { args: Conv2dArgs };
   // pooling (src/ops/pool.ts); NCHW, shapes in Pool2dArgs
-  maxPool2dIndices: { args: Pool2dArgs };
+  maxPool2dArgmax: { args: Pool2dArgs };
   poolGather: { args: Pool2dArgs };
-  maxPool2dGrad: { args: Pool2dArgs };
+  maxPool2dBackward: { args: Pool2dArgs };
   avgPool2d: { args: Pool2dArgs };
-  avgPool2dGrad: { args: Pool2dArgs };
+  avgPool2dBackward: { args: Pool2dArgs };
   // dropout (src/ops/dropout.ts)
   dropout: { p: number; seed: number; cell: { seed: number }; draw: () => number };
 }
@@ -76,34 +77,25 @@ export interface OpRule<P extends OpName> {
 
 export type OpRules<K extends OpName> = { [P in K]: OpRule<P> };
 
-let rules: OpRules<OpName> | null = null;
-let makeRules: (() => OpRules<OpName>) | null = null;
-export function installRules(make: () => OpRules<OpName>): void {
-  makeRules = make;
+/**
+ * The apply function of one op family: each family file binds its own rules
+ * (`const apply = applier(elementwiseRules)`), so applying an op needs no global table that
+ * something has to fill in first, and the ops import this module, never the reverse.
+ */
+export function applier<K extends OpName>(rules: OpRules<K>) {
+  return <P extends K>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor =>
+    applyRule(name, rules[name] as OpRule<P>, inputs, params);
 }
 
-/** Applies an op: checks inputs, allocates the output, runs the kernel, records the tape. */
-export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
-  rules ??= makeRules!();
-  const rule = rules[name] as OpRule<P>;
-  const be = getBackend();
-  for (const t of inputs) t.assertUsable(name, be);
+/** Applies an op: checks inputs, runs its kernel into a fresh output (launchKernel), records the tape. */
+function applyRule<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
+  const be = usableBackend(name, inputs);
   const { shape, dtype } = rule.infer(inputs, params);
   const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
-  if (rule.alias) return record(Tensor.aliasOf(inputs[0], shape, needsGrad), name, rule, inputs, params);
-  let size = 1;
-  for (const d of shape) size *= d;
-  const storage = be.alloc(size, dtype);
-  if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
-    try {
-      rule.forward(be, inputs, params, storage);
-    } catch (e) {
-      be.free(storage);
-      throw e;
-    }
-  }
-  return record(Tensor.fromStorage(storage, shape, needsGrad), name, rule, inputs, params);
+  const out = rule.alias
+    ? Tensor.aliasOf(inputs[0], shape, needsGrad)
+    : launchKernel(be, shape, dtype, (b, storage) => rule.forward(b, inputs, params, storage), needsGrad);
+  return record(out, name, rule, inputs, params);
 }
 
 function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {

@@ -1,9 +1,9 @@
 // softmax, logSoftmax (max-subtracted) and the fused softmax cross-entropy.
 // Kernels: shaders/softmax.wgsl, src/backend/cpu/softmax.ts.
-import type { Tensor } from '../tensor.js';
-import { apply, normAxis, type OpRules, requireFloat } from './registry.js';
+import type { Tensor } from '../tensor-core.js';
+import { applier, normAxis, type OpRules, requireFloat } from './registry.js';
 
-export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyGrad'> = {
+export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyBackward'> = {
   softmax: {
     kernel: 'softmax',
     infer: ([x]) => {
@@ -26,11 +26,11 @@ export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyGra
     forward: (be, [logits, labels], { smoothing }, out) =>
       be.crossEntropy(logits.storage, labels.storage, logits.shape[0], logits.shape[1], smoothing, out),
     backward: (g, { inputs: [logits, labels], params: { smoothing } }) => [
-      apply('crossEntropyGrad', [logits, labels, g], { smoothing }),
+      apply('crossEntropyBackward', [logits, labels, g], { smoothing }),
       null,
     ],
   },
-  crossEntropyGrad: {
+  crossEntropyBackward: {
     kernel: 'crossEntropyBackward',
     infer: ([logits]) => ({ shape: [...logits.shape], dtype: 'float32' }),
     forward: (be, [logits, labels, g], { smoothing }, out) =>
@@ -38,6 +38,8 @@ export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyGra
     backward: 'none',
   },
 };
+
+const apply = applier(softmaxRules);
 
 function checkLogitsLabels(op: string, logits: Tensor, labels: Tensor): void {
   if (logits.dtype !== 'float32' || logits.shape.length !== 2)

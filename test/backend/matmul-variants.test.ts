@@ -8,7 +8,8 @@ import { createWebGPUBackend, type WebGPUBackend } from '../../src/backend/webgp
 import { WebGPUDevice } from '../../src/backend/webgpu/device.js';
 import { chooseMatmulVariant, fittedVariant, matmul, type MatmulVariant, matmulShapeClass, matmulVariants } from '../../src/backend/webgpu/matmul.js';
 import {
-  configureMatmulTuning, getMatmulTuning, MatmulTuner, setMatmulTuning, setMatmulVariant, timeVariant, tuneMatmul, tunerFor,
+  configureMatmulTuning, getMatmulTuning, MatmulTuner, setMatmulTuning, setMatmulTuningDefault, setMatmulVariant, timeVariant,
+  tuneMatmul, tunerFor,
 } from '../../src/backend/webgpu/matmul-tuner.js';
 import { getGpu } from '../helpers.js';
 import { referenceElement } from '../matmul-reference.js';
@@ -130,11 +131,21 @@ describe('matmul tuner', () => {
   const smallAligned = CASES[5].args;
   const smallUnaligned = CASES[1].args;
 
-  it('is off under vitest, so the heuristic default is deterministic', () => {
+  it('is off in tests (test/setup.ts), so the heuristic default is deterministic', () => {
     expect(tunerFor(dev).tune).toBe(false);
     const v = chooseMatmulVariant(dev, args(1, 256, 256, 256));
     expect(v.name).toBe(dev.isSoftwareAdapter ? 'regBlocked8x8' : 'wgTiled4x4k16');
     expect(getMatmulTuning(backend).classes).toEqual({});
+  });
+
+  it('is on by default without the test setup (the library does not sniff the test runner)', () => {
+    setMatmulTuningDefault(undefined);
+    try {
+      const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+      expect(new MatmulTuner(dev).tune).toBe(env?.WEBGRAD_MATMUL_TUNE !== '0');
+    } finally {
+      setMatmulTuningDefault(false);
+    }
   });
 
   it('measures the candidates and picks a valid one', async () => {

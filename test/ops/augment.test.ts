@@ -3,7 +3,7 @@
 // pixels packed four to a word or from float32. One suite body per device; outputs are
 // NaN-poisoned before every run, so an element the kernel leaves unwritten fails.
 import { describe, expect, it } from 'vitest';
-import { augmentPixels } from '../../src/backend/cpu/augment.js';
+import { augmentPixels } from '../../src/backend/augment-math.js';
 import type { AugmentArgs } from '../../src/backend/types.js';
 import { augmentArgs, augmentBatch, augmentImagesTensor, drawAugmentParams, packBytes } from '../../src/data/augment.js';
 import { DataLoader } from '../../src/data/loader.js';

@@ -1,57 +1,9 @@
 // CPU reference for augmentImages (shaders/augment.wgsl): random crop from the zero-padded
-// image, horizontal flip and the per-channel affine map, in one loop. `augmentPixels` works on
-// plain arrays so the host-side augmentBatch (src/data/augment.ts) runs the same code.
+// image, horizontal flip and the per-channel affine map, in one loop (augmentPixels, in
+// ../augment-math.ts so the host-side augmentBatch runs the same code).
+import { augmentPixels, checkAugmentArgs, packedBytesReader, type PixelReader } from '../augment-math.js';
 import type { AugmentArgs, Storage } from '../types.js';
 import { cpuData } from './storage.js';
-
-/** Pixel source: uint8 bytes (or packed words read bytewise) or floats, indexed by element. */
-export type PixelReader = (index: number) => number;
-
-/** Byte `index` of uint8 pixels packed four per little-endian int32 word (the GPU's view of the upload). */
-export function packedBytesReader(words: ArrayLike<number>): PixelReader {
-  return (index) => (words[index >>> 2] >>> ((index & 3) * 8)) & 255;
-}
-
-export const MAX_AUGMENT_CHANNELS = 16;
-
-/** Checks the geometry and params length; throws a clear error. */
-export function checkAugmentArgs(args: AugmentArgs, paramsLength: number): void {
-  const { batch, channels, height, width, scale, offset } = args;
-  for (const [name, v] of [['batch', batch], ['channels', channels], ['height', height], ['width', width]] as const)
-    if (!Number.isInteger(v) || v < 0) throw new Error(`webgrad: augmentImages: ${name} must be a non-negative integer, got ${v}`);
-  if (channels > MAX_AUGMENT_CHANNELS) throw new Error(`webgrad: augmentImages: at most ${MAX_AUGMENT_CHANNELS} channels, got ${channels}`);
-  if (scale.length !== channels || offset.length !== channels)
-    throw new Error(`webgrad: augmentImages: scale and offset need ${channels} values each, got ${scale.length} and ${offset.length}`);
-  if (paramsLength < 3 * batch) throw new Error(`webgrad: augmentImages: params hold ${paramsLength} values, need 3 per image (${3 * batch})`);
-}
-
-/**
- * out[n, c, y, x] = v · scale[c] + offset[c], v = pixel(n, c, y + dy, (flip ? W − 1 − x : x) + dx)
- * or 0 outside the image; (dy, dx, flip) = params[3n .. 3n + 2]. Computed in float64, stored once.
- */
-export function augmentPixels(pixel: PixelReader, params: ArrayLike<number>, args: AugmentArgs, out: { [i: number]: number }): void {
-  const { batch, channels, height, width, scale, offset } = args;
-  const plane = height * width;
-  for (let n = 0; n < batch; n++) {
-    const dy = params[3 * n];
-    const dx = params[3 * n + 1];
-    const mirrored = params[3 * n + 2] !== 0;
-    for (let c = 0; c < channels; c++) {
-      const base = (n * channels + c) * plane;
-      const s = scale[c];
-      const o = offset[c];
-      for (let y = 0; y < height; y++) {
-        const sy = y + dy;
-        const rowInside = sy >= 0 && sy < height;
-        for (let x = 0; x < width; x++) {
-          const sx = (mirrored ? width - 1 - x : x) + dx;
-          const inside = rowInside && sx >= 0 && sx < width;
-          out[base + y * width + x] = (inside ? pixel(base + sy * width + sx) : 0) * s + o;
-        }
-      }
-    }
-  }
-}
 
 export function augmentImages(images: Storage, params: Storage, out: Storage, args: AugmentArgs): void {
   const P = cpuData(params);

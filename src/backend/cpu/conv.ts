@@ -4,7 +4,7 @@ import { unaryScalar } from '../scalar-math.js';
 import type { Conv2dArgs, ConvActivation, Storage } from '../types.js';
 import { cpuData } from './storage.js';
 
-/** calls fn(ih, iw) for each in-bounds input tap of output (oh, ow) at kernel offset (kh, kw) */
+/** the flat input index (ih·w + iw) that output (oh, ow) reads at kernel offset (kh, kw), or -1 in the padding */
 function inputTap(a: Conv2dArgs, oh: number, ow: number, kh: number, kw: number): number {
   const ih = oh * a.strideH - a.padH + kh * a.dilationH;
   const iw = ow * a.strideW - a.padW + kw * a.dilationW;

@@ -1,6 +1,6 @@
 // The CPU backend: the numerical reference. Plain loops over typed arrays; reductions and
 // matmul accumulate in float64 (JS numbers) and round once when stored.
-import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import type { ClassicBackend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
@@ -23,7 +23,7 @@ export interface CpuBackendOptions {
   float64?: boolean;
 }
 
-export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
+export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
   const FloatArray = opts.float64 ? Float64Array : Float32Array;
   let counters = new CpuCounters();
   const make = (data: TypedArray, dtype: DType): Storage => {

@@ -1,8 +1,9 @@
 // WebGPU launcher for augmentImages (shaders/augment.wgsl): one invocation per output element,
 // uint8 input packed four per u32 (int32 storage) or float32 (the FLOAT_INPUT variant).
-import { checkAugmentArgs, MAX_AUGMENT_CHANNELS } from '../cpu/augment.js';
+import { checkAugmentArgs, MAX_AUGMENT_CHANNELS } from '../augment-math.js';
 import type { AugmentArgs, Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -19,5 +20,5 @@ export function augmentImages(dev: WebGPUDevice, images: Storage, params: Storag
   dev.dispatch({
     shader: 'augment', entry: 'augment', label: 'augmentImages', defines: { FLOAT_INPUT: floatInput }, constants: { WG },
     uniforms, inputs: [gpuStorage(images), gpuStorage(params)], outputs: [o], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }

@@ -13,20 +13,22 @@ import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './devi
 import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import type { Defines, KernelSpec } from './kernel-spec.js';
 
 const WGX = 8;
 const WGY = 8;
 const neg = (v: number): number => (-v) >>> 0;
 
 /** rows per invocation of conv_gemm (implicit GEMM); see chooseConvRows for the per-shape choice */
-export type ConvRows = 1 | 4 | 8;
+export type ConvRows = 1 | 4;
 
 /**
  * Rows (output channels of a group) per invocation. One row is the direct form for
  * depthwise / tiny groups (no wasted rows); 4 otherwise. Measured once in Node/Dawn on
  * SwiftShader for 64×3×32×32 → 16 5×5 pad 2: rows1 10.0 s, rows4 4.5 s, rows8 10.7 s per
  * forward (all far too slow: the private arrays are likely not promoted to registers; the
- * fix is explicit unrolling as in matmul.wgsl). No bench/conv.ts yet.
+ * fix is explicit unrolling as in matmul.wgsl), so the 8-row variant was dropped. Ungrouped
+ * convs take im2col + matmul instead (chooseConvAlgorithm); `npm run bench:conv` times both.
  */
 export function chooseConvRows(rowsPerGroup: number): ConvRows {
   return rowsPerGroup < 4 ? 1 : 4;
@@ -49,7 +51,7 @@ function gemmUniforms(a: Conv2dArgs, g: GemmGeometry, tilesM: number, tilesN: nu
 
 function runGemm(
   dev: WebGPUDevice, label: string, a: Conv2dArgs, g: GemmGeometry, inputs: GpuStorage[], out: GpuStorage,
-  defines: Record<string, boolean>, alpha: number, rows: ConvRows,
+  defines: Defines<'conv'>, alpha: number, rows: ConvRows,
 ): void {
   // the direct one-row form spreads its 64 invocations along the pixels instead
   const wgx = rows === 1 ? WGX * WGY : WGX;
@@ -58,11 +60,11 @@ function runGemm(
   const tilesN = Math.ceil((a.n * g.dst[1] * g.dst[2]) / (4 * wgx));
   dev.dispatch({
     shader: 'conv', entry: 'conv_gemm', label: `${label}.rows${rows}`,
-    defines: { ...defines, ROWS8: rows === 8, ROWS1: rows === 1 },
+    defines: { ...defines, ROWS1: rows === 1 },
     constants: { WGX: wgx, WGY: wgy },
     uniforms: gemmUniforms(a, g, tilesM, tilesN, 1, 0, alpha),
     inputs, outputs: [out], workgroups: a.groups * tilesM * tilesN,
-  });
+  } satisfies KernelSpec);
 }
 
 /** 'implicitGemm': shaders/conv.wgsl's kernels; 'im2colGemm': column buffer + tuned matmul */
@@ -101,7 +103,7 @@ const forwardGeometry = (a: Conv2dArgs): GemmGeometry => ({
   wRowStride: (a.cIn / a.groups) * a.kernelH * a.kernelW, wChanStride: a.kernelH * a.kernelW,
 });
 
-const activationDefines = (activation: ConvActivation): Record<string, boolean> => ({
+const activationDefines = (activation: ConvActivation): Defines<'conv'> => ({
   ACT_RELU: activation === 'relu', ACT_LEAKY: activation === 'leakyRelu', ACT_ELU: activation === 'elu', ACT_GELU: activation === 'gelu',
 });
 
@@ -154,7 +156,7 @@ export function conv2dBackwardWeight(dev: WebGPUDevice, grad: Storage, x: Storag
     defines: { WGRAD: true }, constants: { WGX, WGY },
     uniforms: gemmUniforms(a, { ...forwardGeometry(a), wRowStride: 0, wChanStride: 0 }, tilesM, tilesN, splits, chunk, 0),
     inputs: [gpuStorage(grad), gpuStorage(x)], outputs: [partial], workgroups: splits * perSplit,
-  });
+  } satisfies KernelSpec);
   if (partial !== o) {
     reduce(dev, 'sum', partial, 1, splits, o.size, o);
     dev.free(partial);
@@ -239,7 +241,7 @@ function runEpilogue(
     uniforms: gemmUniforms({ ...a, n: images }, forwardGeometry(a), 0, 0, 0, n0, alpha),
     inputs: [...(inPlace ? [] : [gpuStorage(product)]), ...(bias ? [gpuStorage(bias)] : [])],
     outputs: [gpuStorage(out)], workgroups: Math.ceil(elements / (WGX * WGY)),
-  });
+  } satisfies KernelSpec);
 }
 
 /**

@@ -2,8 +2,9 @@
 import type { Storage, StridedView } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import { MAX_RANK, WG, collapseViews } from './elementwise.js';
+import type { EntryName, KernelSpec } from './kernel-spec.js';
 
-function launch(dev: WebGPUDevice, entry: string, src: Storage, dst: Storage, view: StridedView, n: number): void {
+function launch(dev: WebGPUDevice, entry: EntryName<'copy'>, src: Storage, dst: Storage, view: StridedView, n: number): void {
   const s = gpuStorage(src);
   const d = gpuStorage(dst);
   if (n === 0) return;
@@ -15,7 +16,7 @@ function launch(dev: WebGPUDevice, entry: string, src: Storage, dst: Storage, vi
     defines: { SRC_INT: s.dtype === 'int32', DST_INT: d.dtype === 'int32' },
     constants: { WG, CONTIG: c.modes[0] === 0 ? 1 : 0 },
     uniforms: u, inputs: [s], outputs: [d], workgroups: Math.ceil(n / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function copyStrided(dev: WebGPUDevice, x: Storage, view: StridedView, out: Storage): void {

@@ -1,6 +1,7 @@
 // WebGPU launcher for pairwise L1 distances (shaders/distance.wgsl).
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 /** outputs per invocation along each axis (the shader's TILE) and invocations per workgroup axis */
 const TILE = 4;
@@ -17,5 +18,5 @@ export function pairwiseL1(dev: WebGPUDevice, a: Storage, b: Storage, m: number,
     constants: { WG_X: WG, WG_Y: WG },
     uniforms: new Uniforms().u32(m, n, d, 0),
     inputs: [as, bs], outputs: [o], workgroups: [Math.ceil(n / per), Math.ceil(m / per), 1],
-  });
+  } satisfies KernelSpec);
 }

@@ -1,7 +1,8 @@
-// WebGPU launcher for dropout (shaders/dropout.wgsl); the threshold is the CPU twin's.
-import { dropoutThreshold } from '../cpu/dropout.js';
+// WebGPU launcher for dropout (shaders/dropout.wgsl); the threshold is shared with the CPU twin.
+import { dropoutThreshold } from '../dropout-math.js';
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -15,5 +16,5 @@ export function dropout(dev: WebGPUDevice, x: Storage, out: Storage, p: number, 
     uniforms: uniforms(seed),
     refresh: reseed && (() => uniforms(reseed())),
     inputs: [gpuStorage(x)], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }

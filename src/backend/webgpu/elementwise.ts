@@ -1,6 +1,7 @@
 // WebGPU launchers for the elementwise family (shaders/elementwise.wgsl): fill, unary, binary, where.
 import type { BinaryOp, Storage, StridedView, UnaryOp } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 export const WG = 256;
 export const MAX_RANK = 8;
@@ -63,16 +64,17 @@ function viewUniforms(n: number, c: Collapsed | null, alpha = 0, alphaInt = 0): 
 
 const isInt = (s: Storage): boolean => s.dtype === 'int32';
 
-export function fill(dev: WebGPUDevice, out: Storage, value: number): void {
+/** out[i] = value; `label` names the dispatch for callers that fill on another kernel's behalf */
+export function fill(dev: WebGPUDevice, out: Storage, value: number, label = 'fill'): void {
   const o = gpuStorage(out);
   if (o.size === 0) return;
   dev.dispatch({
-    shader: 'elementwise', entry: 'fill', label: 'fill',
+    shader: 'elementwise', entry: 'fill', label,
     defines: { OUT_INT: isInt(o) },
     constants: { WG, INT_ARITH: isInt(o) ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, value, Number.isFinite(value) ? value : 0),
     inputs: [], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, alpha: number): void {
@@ -86,7 +88,7 @@ export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, 
     constants: { WG, OP: UNARY_OPS.indexOf(op), INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, alpha, intArith ? alpha : 0),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: StridedView, b: Storage, bView: StridedView, out: Storage): void {
@@ -102,7 +104,7 @@ export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: Strid
     constants: { WG, OP: BINARY_OPS.indexOf(op), MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function where(
@@ -121,5 +123,5 @@ export function where(
     constants: { WG, MODE0: c.modes[0], MODE1: c.modes[1], MODE2: c.modes[2], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [cs, as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
-  });
+  } satisfies KernelSpec);
 }

@@ -1,6 +1,7 @@
 // WebGPU launchers for the image-feature kernels (shaders/features.wgsl).
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 /** the shader's workgroup counter / private histogram capacities */
 export const MAX_HUE_BINS = 256;
@@ -17,7 +18,7 @@ export function hueHistogram(dev: WebGPUDevice, images: Storage, count: number, 
     constants: { WG },
     uniforms: new Uniforms().u32(count, 3, h, w, bins, 0, 0, 0),
     inputs: [xs], outputs: [o], workgroups: count,
-  });
+  } satisfies KernelSpec);
 }
 
 export function hog(
@@ -35,5 +36,5 @@ export function hog(
     constants: { WG },
     uniforms: new Uniforms().u32(count, channels, h, w, bins, cellSize, cellsY, cellsX),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(cells / WG),
-  });
+  } satisfies KernelSpec);
 }

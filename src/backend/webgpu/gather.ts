@@ -1,6 +1,7 @@
 // WebGPU launchers for gather / gatherBackward / oneHot (shaders/gather.wgsl).
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -20,7 +21,7 @@ export function gather(dev: WebGPUDevice, x: Storage, indices: Storage, outer: n
     constants: { WG },
     uniforms: uniforms(outer, axisLen, inner, is.size, total),
     inputs: [xs, is], outputs: [o], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function gatherBackward(dev: WebGPUDevice, grad: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void {
@@ -35,7 +36,7 @@ export function gatherBackward(dev: WebGPUDevice, grad: Storage, indices: Storag
     constants: { WG },
     uniforms: uniforms(outer, axisLen, inner, is.size, total),
     inputs: [gs, is], outputs: [o], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function oneHot(dev: WebGPUDevice, labels: Storage, n: number, classes: number, out: Storage): void {
@@ -49,5 +50,5 @@ export function oneHot(dev: WebGPUDevice, labels: Storage, n: number, classes: n
     constants: { WG },
     uniforms: uniforms(n, classes, 1, n, total),
     inputs: [ls], outputs: [o], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }

@@ -4,6 +4,7 @@
 // whose column buffer stays under a memory bound.
 import type { Conv2dArgs, Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 
@@ -40,7 +41,7 @@ export function im2col(dev: WebGPUDevice, x: Storage, cols: Storage, a: Conv2dAr
     shader: 'im2col', entry: 'im2col', label: 'im2col', constants: {}, defines: { VEC4_ROWS: a.outW % 4 === 0 },
     uniforms: uniforms(a, images, n0, total),
     inputs: [gpuStorage(x)], outputs: [gpuStorage(cols)], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 /** images n0 .. n0+images of dx [n, cIn, h, w] = the adjoint of im2col applied to cols */
@@ -51,7 +52,7 @@ export function col2im(dev: WebGPUDevice, cols: Storage, dx: Storage, a: Conv2dA
     defines: { UNIT_STRIDE: a.strideH === 1 && a.strideW === 1 && a.dilationH === 1 && a.dilationW === 1 },
     uniforms: uniforms(a, images, n0, total),
     inputs: [gpuStorage(cols)], outputs: [gpuStorage(dx)], workgroups: Math.ceil(total / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 /** out[i] = (accumulate ? out[i] : 0) + Σ_p partials[p, i], p < count, i < len (fixed order) */
@@ -61,5 +62,5 @@ export function sumPartials(dev: WebGPUDevice, partials: Storage, count: number,
     defines: { ACCUMULATE: accumulate }, constants: {},
     uniforms: new Uniforms().u32(count, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, len),
     inputs: [gpuStorage(partials)], outputs: [gpuStorage(out)], workgroups: Math.ceil(len / WG),
-  });
+  } satisfies KernelSpec);
 }

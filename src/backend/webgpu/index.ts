@@ -1,6 +1,6 @@
 // The WebGPU backend: device.ts (device, pool, pipelines, recorder) plus one launcher file
 // per kernel family. `createWebGPUBackend` returns the same `Backend` interface as the CPU one.
-import type { Backend, DType, Storage, TypedArray } from '../types.js';
+import type { ClassicBackend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
@@ -25,7 +25,7 @@ export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'power
   matmulTuning?: MatmulTuningOptions;
 };
 
-export type WebGPUBackend = Backend & { readonly device: WebGPUDevice };
+export type WebGPUBackend = ClassicBackend & { readonly device: WebGPUDevice };
 
 export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const dev = await WebGPUDevice.create(opts);

@@ -1,4 +1,4 @@
-// Per-device matmul autotuner. The first time a shape class (matmul.ts: small/medium/large x
+// Per-device matmul autotuner. The first time a shape class (matmul-variants.ts: small/medium/large x
 // aligned/unaligned) is seen, it times the candidate variants on the adapter and keeps the
 // fastest for the session; a saved table (JSON) and explicit overrides win over measuring.
 //
@@ -11,7 +11,7 @@ import { GpuStorage, WebGPUDevice } from './device.js';
 import {
   MATMUL_SHAPE_CLASSES, type MatmulShapeClass, type MatmulVariant, defaultMatmulVariant, matmulShapeClass,
   matmulVariantByName, matmulVariants,
-} from './matmul.js';
+} from './matmul-variants.js';
 
 export interface MatmulTuningEntry {
   variant: string;
@@ -33,9 +33,10 @@ export interface MatmulTuningTable {
 
 export interface MatmulTuningOptions {
   /**
-   * Measure variants the first time a shape class is seen. Default: on, except under vitest
-   * (deterministic tests) or when the environment sets WEBGRAD_MATMUL_TUNE=0; off picks the
-   * heuristic default (`defaultMatmulVariant`).
+   * Measure variants the first time a shape class is seen. Default: on, unless
+   * `setMatmulTuningDefault(false)` was called (the test setup does, so variant choices are
+   * deterministic) or the environment sets WEBGRAD_MATMUL_TUNE=0; off picks the heuristic
+   * default (`defaultMatmulVariant`).
    */
   tune?: boolean;
   /** a table saved from `getMatmulTuning()` (e.g. from localStorage) */
@@ -49,11 +50,18 @@ const MAX_TIMED_WORK = 2 ** 28;
 /** Wall-clock budget of one timed submit; shorter kernels are repeated within it. */
 const TARGET_SECONDS = 0.1;
 
+let tuneDefault: boolean | undefined;
+
+/** The `tune` default of tuners made from now on (undefined: the environment's, else on). */
+export function setMatmulTuningDefault(tune: boolean | undefined): void {
+  tuneDefault = tune;
+}
+
 function tuneByDefault(): boolean {
+  if (tuneDefault !== undefined) return tuneDefault;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   if (env?.WEBGRAD_MATMUL_TUNE !== undefined) return env.WEBGRAD_MATMUL_TUNE !== '0';
-  const underVitest = env?.VITEST !== undefined || '__vitest_worker__' in globalThis || '__vitest_browser__' in globalThis;
-  return !underVitest;
+  return true;
 }
 
 export class MatmulTuner {

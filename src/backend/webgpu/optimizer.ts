@@ -2,6 +2,7 @@
 // a parameter storage (a whole flat arena, see src/optim/flat-arena.ts) and its state in place.
 import type { OptimizerRule, OptimizerStepArgs, Storage } from '../types.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const WG = 256;
 /** elements (of four floats, when VEC4) per thread: the shader's ELEMS; 16 measured best on SwiftShader */
@@ -54,6 +55,6 @@ export function optimizerStep(
       return next && next.rule === args.rule && options(next, momentumSlot) === opts ? uniforms(next) : null;
     }),
     inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
-  });
+  } satisfies KernelSpec);
   for (const d of dummies) dev.free(d);
 }

@@ -1,6 +1,7 @@
 // WebGPU launcher for reductions (shaders/reduce.wgsl).
 import type { ReduceOp, Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 const OPS: readonly ReduceOp[] = ['sum', 'max', 'min', 'argmax', 'argmin'];
 
@@ -22,5 +23,5 @@ export function reduce(dev: WebGPUDevice, op: ReduceOp, x: Storage, outer: numbe
     constants: { WG, OP: OPS.indexOf(op) },
     uniforms: new Uniforms().u32(outer, len, inner, nOut),
     inputs: [xs], outputs: [o], workgroups: group ? nOut : Math.ceil(nOut / WG),
-  });
+  } satisfies KernelSpec);
 }

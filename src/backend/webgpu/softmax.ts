@@ -1,6 +1,7 @@
 // WebGPU launchers for softmax / log-softmax and the fused cross-entropy (shaders/softmax.wgsl).
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 /** threads per row: the smallest power of two in [32, 256] covering the row (or 256) */
 function rowThreads(cols: number): number {
@@ -18,7 +19,7 @@ export function softmax(dev: WebGPUDevice, x: Storage, rows: number, cols: numbe
     constants: { WG: rowThreads(cols), LOG: log ? 1 : 0 },
     uniforms: new Uniforms().u32(rows, cols).f32(0).u32(0),
     inputs: [xs], outputs: [o], workgroups: rows,
-  });
+  } satisfies KernelSpec);
 }
 
 export function crossEntropy(dev: WebGPUDevice, logits: Storage, labels: Storage, rows: number, cols: number, smoothing: number, out: Storage): void {
@@ -32,7 +33,7 @@ export function crossEntropy(dev: WebGPUDevice, logits: Storage, labels: Storage
     constants: { WG: rowThreads(cols) },
     uniforms: new Uniforms().u32(rows, cols).f32(smoothing).u32(0),
     inputs: [xs, ys], outputs: [o], workgroups: rows,
-  });
+  } satisfies KernelSpec);
 }
 
 export function crossEntropyBackward(
@@ -49,5 +50,5 @@ export function crossEntropyBackward(
     constants: { WG: rowThreads(cols) },
     uniforms: new Uniforms().u32(rows, cols).f32(smoothing).u32(0),
     inputs: [xs, ys, gs], outputs: [o], workgroups: rows,
-  });
+  } satisfies KernelSpec);
 }

@@ -1,6 +1,7 @@
 // WebGPU launchers for k-smallest selection and the kNN vote (shaders/topk.wgsl).
 import type { Storage } from '../types.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
+import type { KernelSpec } from './kernel-spec.js';
 
 /** the shader's private-list and label-count capacities */
 export const MAX_TOPK = 128;
@@ -17,7 +18,7 @@ export function topkSmallest(dev: WebGPUDevice, x: Storage, rows: number, cols: 
     constants: { WG },
     uniforms: new Uniforms().u32(rows, cols, k, 0, 0, 0, 0, 0),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(rows / WG),
-  });
+  } satisfies KernelSpec);
 }
 
 export function knnVote(
@@ -33,5 +34,5 @@ export function knnVote(
     constants: { WG },
     uniforms: new Uniforms().u32(rows, kmax, k, classes, ls.size, 0, 0, 0),
     inputs: [ns, ls], outputs: [o], workgroups: Math.ceil(rows / WG),
-  });
+  } satisfies KernelSpec);
 }
