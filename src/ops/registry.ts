@@ -87,9 +87,13 @@ export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], para
   rules ??= makeRules!();
   const rule = rules[name] as OpRule<P>;
   const be = getBackend();
-  for (const t of inputs) t.assertUsable(name, be);
+  let anyGrad = false;
+  for (let i = 0; i < inputs.length; i++) {
+    inputs[i].assertUsable(name, be);
+    if (inputs[i].requiresGrad) anyGrad = true;
+  }
   const { shape, dtype } = rule.infer(inputs, params);
-  const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  const needsGrad = anyGrad && isGradEnabled();
   if (rule.alias) return record(Tensor.aliasOf(inputs[0], shape, needsGrad), name, rule, inputs, params);
   let size = 1;
   for (const d of shape) size *= d;
