@@ -57,16 +57,19 @@ export function runBackward(root: Tensor, grad?: Tensor): void {
           }
           continue;
         }
-        for (const input of node.inputs)
-          if (input.isDisposed) throw new Error(`webgrad: backward(): ${node.op} needs an input that was disposed; call backward() before disposing the tensors of the forward pass`);
-        const needs = node.inputs.map((x) => x.requiresGrad);
-        const inGrads = node.backward(g, { inputs: node.inputs, needs, out: t, params: node.params as never });
-        node.inputs.forEach((x, i) => {
+        const inputs = node.inputs;
+        const needs = new Array<boolean>(inputs.length);
+        for (let i = 0; i < inputs.length; i++) {
+          if (inputs[i].isDisposed) throw new Error(`webgrad: backward(): ${node.op} needs an input that was disposed; call backward() before disposing the tensors of the forward pass`);
+          needs[i] = inputs[i].requiresGrad;
+        }
+        const inGrads = node.backward(g, { inputs, needs, out: t, params: node.params as never });
+        for (let i = 0; i < inputs.length; i++) {
           const gi = inGrads[i];
-          if (!gi || !needs[i]) return;
-          const prev = grads.get(x);
-          grads.set(x, prev ? prev.add(gi) : gi);
-        });
+          if (!gi || !needs[i]) continue;
+          const prev = grads.get(inputs[i]);
+          grads.set(inputs[i], prev ? prev.add(gi) : gi);
+        }
       }
     }),
   );

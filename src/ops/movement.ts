@@ -99,13 +99,23 @@ const apply = applier(movementRules);
 // ---- public functions ---------------------------------------------------------------------
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-  const unknown = shape.filter((d) => d === -1).length;
-  if (unknown > 1 || shape.some((d) => d < -1 || !Number.isInteger(d))) throw new Error(`webgrad: reshape: invalid shape [${shape}]`);
-  const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
-  if (resolved.reduce((a, b) => a * b, 1) !== x.size || !resolved.every(Number.isInteger))
-    throw new Error(`webgrad: reshape: cannot reshape [${x.shape}] (${x.size} elements) into [${shape}]`);
-  if (resolved.length === x.shape.length && resolved.every((d, i) => d === x.shape[i])) return x;
+  // plain loops: this runs on every flatten / view, in forward and backward
+  let known = 1;
+  let unknown = -1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (d === -1 && unknown === -1) unknown = i;
+    else if (d < 0 || !Number.isInteger(d)) throw new Error(`webgrad: reshape: invalid shape [${shape}]`);
+    else known *= d;
+  }
+  const size = x.size;
+  const resolved = shape.slice();
+  if (unknown >= 0) resolved[unknown] = known === 0 ? 0 : size / known;
+  if ((unknown >= 0 ? known * resolved[unknown] : known) !== size || !Number.isInteger(resolved[unknown] ?? 0))
+    throw new Error(`webgrad: reshape: cannot reshape [${x.shape}] (${size} elements) into [${shape}]`);
+  let same = resolved.length === x.shape.length;
+  for (let i = 0; same && i < resolved.length; i++) same = resolved[i] === x.shape[i];
+  if (same) return x;
   return apply('reshape', [x], { shape: resolved });
 }
 

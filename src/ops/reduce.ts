@@ -80,8 +80,13 @@ const apply = applier(reduceRules);
 
 /** Normalises an axis argument: undefined = all axes; returns sorted unique axes. */
 export function normAxes(op: string, axis: number | readonly number[] | undefined, rank: number): number[] {
-  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : axis;
+  if (axis === undefined) {
+    const all = new Array<number>(rank);
+    for (let i = 0; i < rank; i++) all[i] = i;
+    return all;
+  }
+  if (typeof axis === 'number') return [normAxis(op, axis, rank)];
+  const list = axis;
   const norm = [...new Set(list.map((a) => normAxis(op, a, rank)))].sort((a, b) => a - b);
   return norm;
 }

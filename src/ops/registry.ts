@@ -91,7 +91,9 @@ export function applier<K extends OpName>(rules: OpRules<K>) {
 function applyRule<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
   const be = usableBackend(name, inputs);
   const { shape, dtype } = rule.infer(inputs, params);
-  const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
+  let anyGrad = false; // a plain loop: this runs for every op
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) { anyGrad = true; break; }
+  const needsGrad = anyGrad && isGradEnabled();
   const out = rule.alias
     ? Tensor.aliasOf(inputs[0], shape, needsGrad)
     : launchKernel(be, shape, dtype, (b, storage) => rule.forward(b, inputs, params, storage), needsGrad);

@@ -84,10 +84,12 @@ export class Uniforms {
   }
 }
 
+const CLASS_STEPS = [1, 1.25, 1.5, 1.75, 2] as const;
+
 /** Round a byte count up to its pool size class: 256 B minimum, then 4 steps per power of two. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return 256;
   const p = 2 ** Math.floor(Math.log2(bytes));
-  for (const f of [1, 1.25, 1.5, 1.75, 2]) if (p * f >= bytes) return p * f;
+  for (let i = 0; i < CLASS_STEPS.length; i++) if (p * CLASS_STEPS[i] >= bytes) return p * CLASS_STEPS[i];
   return 2 * p;
 }

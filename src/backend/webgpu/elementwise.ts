@@ -14,6 +14,11 @@ export const UNARY_OPS: readonly UnaryOp[] = [
 export const BINARY_OPS: readonly BinaryOp[] = [
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'greater', 'greaterEqual', 'less', 'lessEqual', 'equal',
 ];
+// op → its shader index and dispatch label, looked up once per op instead of indexOf + a template string per dispatch
+const UNARY_INDEX = new Map(UNARY_OPS.map((op, i) => [op, i]));
+const BINARY_INDEX = new Map(BINARY_OPS.map((op, i) => [op, i]));
+const UNARY_LABEL = new Map(UNARY_OPS.map((op) => [op, `unary.${op}`]));
+const BINARY_LABEL = new Map(BINARY_OPS.map((op) => [op, `binary.${op}`]));
 const INT_UNARY = new Set<UnaryOp>(['powScalar', 'neg', 'abs', 'square', 'sign', 'relu', 'reluGrad', 'mulScalar', 'addScalar', 'rsubScalar']);
 
 export interface Collapsed {
@@ -24,34 +29,53 @@ export interface Collapsed {
   modes: number[];
 }
 
-/** drops size-1 dims and merges dims that are contiguous in every view */
+/** drops size-1 dims and merges dims that are contiguous in every view (plain loops: it runs per binary / where dispatch) */
 export function collapseViews(shape: readonly number[], views: readonly StridedView[]): Collapsed {
+  const nv = views.length;
   const dims: number[] = [];
-  const strides: number[][] = views.map(() => []);
+  const strides: number[][] = [];
+  const offsets: number[] = [];
+  for (let k = 0; k < nv; k++) {
+    strides.push([]);
+    offsets.push(views[k].offset);
+  }
   for (let d = 0; d < shape.length; d++) {
-    if (shape[d] === 1) continue;
+    const size = shape[d];
+    if (size === 1) continue;
     const last = dims.length - 1;
-    if (last >= 0 && views.every((v, k) => strides[k][last] === v.strides[d] * shape[d])) {
-      dims[last] *= shape[d];
-      views.forEach((v, k) => (strides[k][last] = v.strides[d]));
+    let merge = last >= 0;
+    for (let k = 0; merge && k < nv; k++) merge = strides[k][last] === views[k].strides[d] * size;
+    if (merge) {
+      dims[last] *= size;
+      for (let k = 0; k < nv; k++) strides[k][last] = views[k].strides[d];
     } else {
-      dims.push(shape[d]);
-      views.forEach((v, k) => strides[k].push(v.strides[d]));
+      dims.push(size);
+      for (let k = 0; k < nv; k++) strides[k].push(views[k].strides[d]);
     }
   }
-  const modes = strides.map((st) => {
-    if (st.every((s) => s === 0)) return 1;
-    let c = 1;
-    for (let d = dims.length - 1; d >= 0; d--) {
-      if (st[d] !== c) return 2;
-      c *= dims[d];
+  const modes: number[] = [];
+  let strided = false;
+  for (let k = 0; k < nv; k++) {
+    const st = strides[k];
+    let mode = 1; // broadcast scalar until a non-zero stride shows up
+    for (let d = 0; d < st.length; d++) if (st[d] !== 0) mode = 0;
+    if (mode === 0) {
+      let c = 1;
+      for (let d = dims.length - 1; d >= 0; d--) {
+        if (st[d] !== c) {
+          mode = 2;
+          break;
+        }
+        c *= dims[d];
+      }
     }
-    return 0;
-  });
-  if (dims.length > MAX_RANK && modes.some((m) => m === 2)) {
+    if (mode === 2) strided = true;
+    modes.push(mode);
+  }
+  if (dims.length > MAX_RANK && strided) {
     throw new Error(`webgrad: WebGPU strided kernels support rank <= ${MAX_RANK} after merging dims (got ${dims.length})`);
   }
-  return { shape: dims, strides, offsets: views.map((v) => v.offset), modes };
+  return { shape: dims, strides, offsets, modes };
 }
 
 function viewUniforms(n: number, c: Collapsed | null, alpha = 0, alphaInt = 0): Uniforms {
@@ -83,9 +107,9 @@ export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, 
   if (o.size === 0) return;
   const intArith = isInt(xs) && isInt(o) && INT_UNARY.has(op) && Number.isInteger(alpha) && Math.abs(alpha) < 2 ** 31;
   dev.dispatch({
-    shader: 'elementwise', entry: 'unary', label: `unary.${op}`,
+    shader: 'elementwise', entry: 'unary', label: UNARY_LABEL.get(op),
     defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o) },
-    constants: { WG, OP: UNARY_OPS.indexOf(op), INT_ARITH: intArith ? 1 : 0 },
+    constants: { WG, OP: UNARY_INDEX.get(op) ?? -1, INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, alpha, intArith ? alpha : 0),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(o.size / WG),
   } satisfies KernelSpec);
@@ -99,9 +123,9 @@ export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: Strid
   const c = collapseViews(aView.shape, [aView, bView]);
   const intArith = isInt(as) && isInt(bs) && isInt(o);
   dev.dispatch({
-    shader: 'elementwise', entry: 'binary', label: `binary.${op}`,
+    shader: 'elementwise', entry: 'binary', label: BINARY_LABEL.get(op),
     defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o) },
-    constants: { WG, OP: BINARY_OPS.indexOf(op), MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
+    constants: { WG, OP: BINARY_INDEX.get(op) ?? -1, MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
   } satisfies KernelSpec);

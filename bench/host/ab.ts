@@ -1,0 +1,77 @@
+// Before/after host cost of one change: two webgrad trees (this checkout and --base DIR, e.g.
+// a `git worktree add /tmp/base main` or `git archive main | tar -x -C /tmp/base` with
+// node_modules linked and scripts/gen-shaders.mjs run) loaded in one process, each on its own
+// Dawn Null device, stepped alternately one eager step at a time. On a shared machine the
+// scheduler's delays then hit both sides alike, and the low quantiles of single steps (p10,
+// p25) compare the code, not the load (an A/A run of one tree against a copy of itself
+// agrees within ~4% at p10).
+//
+//   node --import tsx bench/host/ab.ts --base /tmp/base [--case convnetjs-sgd] [--steps 400]
+import { resolve } from 'node:path';
+import type * as Cases from './cases.js';
+
+interface Side {
+  name: string;
+  flush: () => Promise<void>;
+  step: () => void;
+  record: number[];
+  flushMs: number[];
+  total: number[];
+}
+
+async function load(name: string, root: string, caseName: string): Promise<Side> {
+  // distinct paths are distinct module instances: each tree has its own runtime and backend
+  const node = (await import(resolve(root, 'src/node.ts'))) as typeof import('../../src/node.js');
+  const wg = (await import(resolve(root, 'src/index.ts'))) as typeof import('../../src/index.js');
+  const cases = (await import(resolve(root, 'bench/host/cases.ts'))) as typeof Cases;
+  await node.initNode({ dawnFlags: ['backend=null'], matmulTuning: { tune: false } });
+  const c = cases.buildCase(caseName as Cases.CaseName, {});
+  return { name, flush: () => wg.flush(), step: () => cases.eagerStep(c), record: [], flushMs: [], total: [] };
+}
+
+function quantile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(p * (s.length - 1))];
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const flag = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const base = flag('--base');
+  if (!base) throw new Error('usage: node --import tsx bench/host/ab.ts --base DIR [--case NAME] [--steps N]');
+  const caseName = flag('--case') ?? 'convnetjs-sgd';
+  const steps = Number(flag('--steps') ?? 400);
+  const sides = [await load('base', base, caseName), await load('this', resolve(import.meta.dirname, '../..'), caseName)];
+  for (const s of sides) for (let i = 0; i < 20; i++) {
+    s.step();
+    await s.flush();
+  }
+  for (let i = 0; i < steps; i++) {
+    // alternate which side goes first, so neither always follows the other's garbage
+    for (const s of i % 2 ? [sides[1], sides[0]] : sides) {
+      const a = performance.now();
+      s.step();
+      const b = performance.now();
+      await s.flush();
+      const c = performance.now();
+      s.record.push(b - a);
+      s.flushMs.push(c - b);
+      s.total.push(c - a);
+    }
+  }
+  const row = (xs: number[]): string => [0.1, 0.25, 0.5].map((p) => quantile(xs, p).toFixed(3)).join(' / ');
+  console.log(`${caseName}, ${steps} alternating eager steps per side on Dawn's Null backend; ms at p10 / p25 / median`);
+  for (const s of sides) console.log(`${s.name.padEnd(5)} step ${row(s.total)}   record ${row(s.record)}   flush ${row(s.flushMs)}`);
+  const [b, t] = sides;
+  const ratio = (k: 'total' | 'record' | 'flushMs'): string => (quantile(t[k], 0.1) / quantile(b[k], 0.1)).toFixed(3);
+  console.log(`this/base at p10: step ${ratio('total')}, record ${ratio('record')}, flush ${ratio('flushMs')}`);
+  process.exit(0);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+  process.exit(1);
+});
