@@ -13,6 +13,7 @@ const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32' };
 const ELEMENT_BYTES = 4;
 /** the reference loader's header-size guard (100 MB): a larger N means a corrupt file */
 const MAX_HEADER_BYTES = 100_000_000;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 interface HeaderEntry {
   dtype: string;
@@ -90,6 +91,12 @@ export function encodeSafetensors(names: readonly string[], tensors: readonly Ho
   out.set(json, 8);
   let at = 8 + padded;
   for (const t of tensors) {
+    if (LITTLE_ENDIAN) {
+      // the file is little-endian, as the host: one bulk copy (a 25 MB checkpoint in ms, not a second)
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length * ELEMENT_BYTES), at);
+      at += t.data.length * ELEMENT_BYTES;
+      continue;
+    }
     for (let i = 0; i < t.data.length; i++, at += ELEMENT_BYTES) {
       if (t.dtype === 'int32') view.setInt32(at, t.data[i], true);
       else view.setFloat32(at, t.data[i], true);
