@@ -123,6 +123,31 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): HeaderEntry 
 }
 
 /**
+ * The data section must be exactly the tensors' bytes, back to back (as the reference loader
+ * demands): a gap, an overlap or bytes past the last tensor mean a wrong header length (every
+ * tensor would be read shifted) or a damaged file, never something to load.
+ */
+function checkDataLayout(entries: [string, HeaderEntry][], dataBytes: number, headerLen: number): void {
+  const byStart = [...entries].sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1]);
+  let end = 0;
+  let prev: [string, HeaderEntry] | null = null;
+  for (const entry of byStart) {
+    const [name, e] = entry;
+    const [begin, stop] = e.data_offsets;
+    const after = prev ? ` after '${prev[0]}' [${prev[1].data_offsets}]` : '';
+    if (begin < end) fail(`tensors '${prev![0]}' [${prev![1].data_offsets}] and '${name}' [${e.data_offsets}] overlap`);
+    if (begin > end) fail(`a gap of ${begin - end} bytes in the data before tensor '${name}' [${e.data_offsets}]${after}: offsets must be contiguous from 0`);
+    end = stop;
+    prev = entry;
+  }
+  if (end !== dataBytes)
+    fail(
+      `the data section holds ${dataBytes} bytes but the tensors cover ${end}: ${dataBytes - end} trailing bytes ` +
+        `(the header length ${headerLen} is wrong, or bytes were appended to the file)`,
+    );
+}
+
+/**
  * Parses and validates safetensors bytes into host arrays. Everything is checked before any
  * data is copied, so a bad file throws a clear error and creates nothing.
  */
@@ -155,13 +180,7 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
     }
     entries.push([name, parseEntry(name, raw, dataBytes)]);
   }
-  const byStart = [...entries].sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1]);
-  for (let i = 1; i < byStart.length; i++) {
-    const [prevName, prev] = byStart[i - 1];
-    const [name, cur] = byStart[i];
-    if (cur.data_offsets[0] < prev.data_offsets[1])
-      fail(`tensors '${prevName}' [${prev.data_offsets}] and '${name}' [${cur.data_offsets}] overlap`);
-  }
+  checkDataLayout(entries, dataBytes, n);
   const tensors: Record<string, HostTensor> = {};
   for (const [name, e] of entries) {
     const dtype = DTYPES[e.dtype];
