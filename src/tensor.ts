@@ -4,6 +4,7 @@ import type { Backend, DType, Storage, TypedArray } from './backend/types.js';
 import { getBackend, keep, registerTensorCheck, trackTensor } from './runtime.js';
 import * as ops from './ops/index.js';
 import { runBackward } from './autograd/backward.js';
+import { reportIndexErrorsAs } from './backend/device-checks.js';
 
 /** version numbers are drawn from one counter, so a (storage, contents) state is never seen twice */
 let nextVersion = 1;
@@ -258,7 +259,7 @@ export class Tensor {
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
   slice(ranges: readonly (readonly [number, number?, number?] | null)[]): Tensor { return ops.slice(this, ranges); }
   gather(indices: Tensor, axis = 0): Tensor { return ops.gather(this, indices, axis); }
-  indexSelect(axis: number, indices: Tensor): Tensor { return ops.gather(this, indices, axis); }
+  indexSelect(axis: number, indices: Tensor): Tensor { return reportIndexErrorsAs('indexSelect', () => ops.gather(this, indices, axis)); }
   unsqueeze(axis: number): Tensor {
     const a = axis < 0 ? axis + this.shape.length + 1 : axis;
     const s = [...this.shape];

@@ -15,6 +15,7 @@ import { optimizerStep } from './optimizer.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolGather } from './pool.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
+import { DeviceCheckError } from '../device-checks.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
 
@@ -76,6 +77,11 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       counters.copies++;
     },
     async flush(): Promise<void> {},
+    // the CPU throws at the failing kernel, so nothing is ever pending here
+    async checkErrors(): Promise<void> {},
+    checkFinite(x: Storage, op: string, tag: number): void {
+      for (const v of cpuData(x)) if (!Number.isFinite(v)) throw new DeviceCheckError(op, 'nonFinite', tag, 0);
+    },
     stats() {
       return {
         dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0, copies: counters.copies,

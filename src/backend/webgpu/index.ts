@@ -4,7 +4,8 @@ import type { Backend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
-import { type DeviceOptions, WebGPUDevice } from './device.js';
+import { type DeviceOptions, WebGPUDevice, gpuStorage } from './device.js';
+import { deviceChecks } from './device-checks.js';
 import { dropout } from './dropout.js';
 import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
@@ -29,6 +30,7 @@ export type WebGPUBackend = Backend & { readonly device: WebGPUDevice };
 export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const dev = await WebGPUDevice.create(opts);
   if (opts.matmulTuning) configureMatmulTuning(dev, opts.matmulTuning);
+  const checks = deviceChecks(dev);
   return {
     name: 'webgpu',
     device: dev,
@@ -36,7 +38,10 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     isSoftwareAdapter: dev.isSoftwareAdapter,
     alloc: (size: number, dtype: DType): Storage => dev.alloc(size, dtype),
     upload: (data: TypedArray): Storage => dev.upload(data),
-    read: (s: Storage): Promise<TypedArray> => dev.read(s),
+    // a readback also brings back the device-side check words (label/index ranges, finite loss)
+    read: (s: Storage): Promise<TypedArray> => checks.read(gpuStorage(s)),
+    checkErrors: () => checks.check(),
+    checkFinite: (x, op, tag) => checks.checkFinite(gpuStorage(x), op, tag),
     free: (s: Storage): void => dev.free(s),
     view: (base: Storage, offset: number, size: number): Storage => dev.view(base, offset, size),
     viewAlignment: dev.viewAlignment,
