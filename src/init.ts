@@ -90,6 +90,15 @@ export async function profileKernels(fn: () => unknown): Promise<KernelTiming[]>
   return dev.stopProfile();
 }
 
+/**
+ * Releases the pool's free buffers (WebGPU keeps freed buffers for reuse; wg.stats().pooledBytes):
+ * what to try after an out-of-memory error. A no-op on the CPU backend.
+ */
+export function trimPool(): void {
+  const be = getBackend();
+  if (be.name === 'webgpu') (be as WebGPUBackend).device.trimPool();
+}
+
 /** Submits the work recorded so far (a step boundary); resolves when it is queued. */
 export function flush(): Promise<void> {
   return getBackend().flush();

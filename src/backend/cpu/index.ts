@@ -16,6 +16,7 @@ import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolG
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { DeviceCheckError } from '../device-checks.js';
+import { OutOfMemoryError } from '../out-of-memory.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
 
@@ -36,7 +37,16 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     adapterName: opts.float64 ? 'cpu (float64 reference)' : 'cpu (reference)',
     isSoftwareAdapter: true,
     alloc(size: number, dtype: DType): Storage {
-      return make(dtype === 'int32' ? new Int32Array(size) : new FloatArray(size), dtype);
+      let data: TypedArray;
+      try {
+        data = dtype === 'int32' ? new Int32Array(size) : new FloatArray(size);
+      } catch (e) {
+        // beyond what a typed array can hold (or what the JS heap can give): say so, as on the GPU
+        if (!(e instanceof RangeError) || !Number.isInteger(size) || size < 0) throw e;
+        const bytes = size * (dtype === 'int32' ? 4 : FloatArray.BYTES_PER_ELEMENT);
+        throw new OutOfMemoryError('cpu', bytes, { liveBytes: counters.liveBytes, pooledBytes: 0 }, e.message);
+      }
+      return make(data, dtype);
     },
     upload(data: TypedArray): Storage {
       counters.uploads++;

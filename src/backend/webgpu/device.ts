@@ -5,6 +5,7 @@
 // `dispatch(...)` with GpuStorage handles, a uniform block and a workgroup count.
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
 import { describeAdapter, isSoftware } from './adapter.js';
+import { AllocGuard } from './alloc-guard.js';
 import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
 import { preprocess } from './preprocess.js';
 import { KernelProfiler, type KernelTiming } from './profiler.js';
@@ -69,6 +70,7 @@ export class WebGPUDevice {
   private peakBytes = 0;
   private pooledBytes = 0;
   private liveStorages = 0;
+  private readonly allocGuard = new AllocGuard('webgpu');
 
   // pipelines
   private modules = new Map<string, GPUShaderModule>();
@@ -161,7 +163,7 @@ export class WebGPUDevice {
     const free = this.pool.get(cls);
     let buffer = free?.pop();
     if (buffer) this.pooledBytes -= cls;
-    else buffer = this.device.createBuffer({ size: cls, usage: USAGE() });
+    else buffer = this.allocGuard.create(this.device, cls, USAGE(), { liveBytes: this.liveBytes, pooledBytes: this.pooledBytes });
     this.liveBytes += cls;
     this.liveStorages++;
     if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;
@@ -179,6 +181,7 @@ export class WebGPUDevice {
     this.liveBytes -= owner.classBytes;
     this.liveStorages--;
     if (this.destroyed) return;
+    if (this.allocGuard.isFailed(buf)) return buf.destroy();
     let list = this.pool.get(owner.classBytes);
     if (!list) this.pool.set(owner.classBytes, (list = []));
     list.push(buf);
@@ -403,6 +406,7 @@ export class WebGPUDevice {
 
   private async submit(cmds: Command[]): Promise<void> {
     this.check();
+    await this.allocGuard.throwIfFailed();
     const dev = this.device;
     // 1. pipelines
     const pipes = new Map<string, Promise<GPUComputePipeline>>();
