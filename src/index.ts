@@ -7,6 +7,7 @@ export type { DType, TypedArray, Backend, BackendStats } from './backend/types.j
 export { init, backend, stats, resetStats, flush, settled, profileKernels, trimPool, type InitOptions } from './init.js';
 export { DeviceCheckError } from './backend/device-checks.js';
 export { OutOfMemoryError } from './backend/out-of-memory.js';
+export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
 export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';

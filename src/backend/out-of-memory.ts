@@ -3,12 +3,13 @@
 // out-of-memory error scope around createBuffer (webgpu/alloc-guard.ts); the CPU side when a
 // typed array of the size cannot be made.
 
-function human(bytes: number): string {
+/** 1536 → '1.50 KiB' */
+export function human(bytes: number): string {
   const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = bytes;
   let u = 0;
   while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-  return u === 0 ? `${bytes} bytes` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+  return u === 0 ? `${Math.round(bytes)} bytes` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
 }
 
 export interface MemoryState {

@@ -17,6 +17,7 @@ import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { DeviceCheckError } from '../device-checks.js';
 import { OutOfMemoryError } from '../out-of-memory.js';
+import { LeakDetector } from '../leak-detector.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
 
@@ -28,6 +29,7 @@ export interface CpuBackendOptions {
 export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
   const FloatArray = opts.float64 ? Float64Array : Float32Array;
   let counters = new CpuCounters();
+  const leaks = new LeakDetector();
   const make = (data: TypedArray, dtype: DType): Storage => {
     counters.track(data.byteLength);
     return new CpuStorage(data, dtype);
@@ -53,6 +55,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       return data instanceof Int32Array ? make(data.slice(), 'int32') : make(FloatArray.from(data), 'float32');
     },
     async read(s: Storage): Promise<TypedArray> {
+      leaks.observe(counters.liveStorages, counters.liveBytes);
       counters.readbacks++;
       return cpuData(s).slice();
     },
@@ -86,7 +89,9 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
       b.set(a);
       counters.copies++;
     },
-    async flush(): Promise<void> {},
+    async flush(): Promise<void> {
+      leaks.observe(counters.liveStorages, counters.liveBytes);
+    },
     // the CPU throws at the failing kernel, so nothing is ever pending here
     async checkErrors(): Promise<void> {},
     checkFinite(x: Storage, op: string, tag: number): void {
