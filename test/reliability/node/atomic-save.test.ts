@@ -12,6 +12,11 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSafetensors } from '../../../src/io/safetensors.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../../../src/io/atomic-write.js';
+import { loadOptimizerCheckpoint, saveOptimizerCheckpoint } from '../../../src/io/node-fs.js';
+import { createCpuBackend } from '../../../src/backend/cpu/index.js';
+import { tensor } from '../../../src/creation.js';
+import { Adam } from '../../../src/optim/index.js';
+import { withTemporaryBackend } from '../../helpers.js';
 
 let dir = '';
 let childJs = '';
@@ -102,5 +107,24 @@ describe('atomic saves', () => {
     await expect(writeFileAtomic(join(dir, 'no-such-folder', 'x.json'), 'x')).rejects.toThrow(/ENOENT/);
     expect(await readFile(target, 'utf8')).toBe('{"new":true}');
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp') && f.startsWith('.result'))).toEqual([]);
+  });
+
+  it('optimizer checkpoints are saved atomically and load back', async () => {
+    await withTemporaryBackend(createCpuBackend(), async () => {
+      const p = tensor([1, 2, 3], [3], { requiresGrad: true });
+      const opt = new Adam([p], { lr: 0.1 });
+      p.mul(p).sum().backward();
+      opt.step();
+      const path = join(dir, 'adam.safetensors');
+      await saveOptimizerCheckpoint(path, opt);
+      const again = new Adam([p], { lr: 0.5 });
+      await loadOptimizerCheckpoint(path, again);
+      expect(again.paramGroups[0].lr).toBe(0.1);
+      await expect(loadOptimizerCheckpoint(join(dir, 'ckpt-missing.safetensors'), again)).rejects.toThrow(/ENOENT/);
+      expect((await readdir(dir)).filter((f) => f.startsWith('.adam'))).toEqual([]);
+      opt.dispose();
+      again.dispose();
+      p.dispose();
+    });
   });
 });
