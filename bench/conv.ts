@@ -8,7 +8,8 @@
 //          --train-only (skip the per-shape passes: only the two libraries' training steps)
 //          --profile-steps=N (also run N webgrad training steps under wg.profileKernels and print
 //            the GPU time per kernel: where a step's time goes)
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
@@ -78,7 +79,7 @@ if (train && train.kernels.length > 0) {
 const outDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'conv.json');
-writeFileSync(outFile, JSON.stringify({
+writeFileAtomicSync(outFile, JSON.stringify({
   date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, options,
   browser: run.browserVersion, adapter: run.adapter, commandLine: run.commandLine, ...run.result,
 }, null, 2));

@@ -4,7 +4,8 @@
 // tuner's square-tile default for the same shape class, interleaved in the same run (Node,
 // Dawn). Each result is checked against a float64 product on sampled elements. Prints a table
 // and writes bench/results/matmul-narrow.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
 import type { MatmulArgs } from '../src/backend/types.js';
 import type { WebGPUBackend } from '../src/backend/webgpu/index.js';
@@ -74,6 +75,6 @@ console.log(`\nnarrow matmuls on ${be.adapterName} (Node, Dawn), best of 3 round
 console.log(renderTable(['product', 'square tiles', 'ms', 'fitted', 'ms', 'speed-up', 'fitted GFLOP/s', 'max rel err'], rows, 1));
 const dir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'matmul-narrow.json'), JSON.stringify({ date: new Date().toISOString(), adapter: be.adapterName, reps: REPS, results }, null, 2));
+writeFileAtomicSync(join(dir, 'matmul-narrow.json'), JSON.stringify({ date: new Date().toISOString(), adapter: be.adapterName, reps: REPS, results }, null, 2));
 console.log('\nJSON: bench/results/matmul-narrow.json');
 be.destroy();

@@ -3,7 +3,8 @@
 // TensorFlow.js's WebGPU backend, with the ratio webgrad/tfjs. The timing runs in the page
 // (bench/pages/matmul-page.ts); this script serves it, prints the table, saves JSON.
 // Options: --sizes=256,512,1024,2048  --cpu-sizes=256,512
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
@@ -53,7 +54,7 @@ console.log(table(rows, variantNames));
 const outDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'matmul.json');
-writeFileSync(outFile, JSON.stringify({
+writeFileAtomicSync(outFile, JSON.stringify({
   date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, options,
   browser: run.browserVersion, adapter: run.adapter, commandLine: run.commandLine, ...run.result,
 }, null, 2));

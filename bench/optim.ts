@@ -1,7 +1,8 @@
 // `npm run bench:optim`: one optimizer step over a ~5M-parameter model in headless Chromium,
 // webgrad's fused WGSL update vs TensorFlow.js's WebGPU optimizers on the same adapter, with
 // the dispatch (kernel) count per step of each. Prints a table, saves bench/results/optim.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
@@ -33,5 +34,5 @@ console.log(renderTable(header, lines));
 const outDir = join(REPO_ROOT, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, 'optim.json');
-writeFileSync(outFile, JSON.stringify({ date: new Date().toISOString(), options, browser: run.browserVersion, adapter: run.adapter, ...run.result }, null, 2));
+writeFileAtomicSync(outFile, JSON.stringify({ date: new Date().toISOString(), options, browser: run.browserVersion, adapter: run.adapter, ...run.result }, null, 2));
 console.log(`\nJSON: ${outFile} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

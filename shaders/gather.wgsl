@@ -3,7 +3,8 @@
 // An index is valid when it is an integer in [0, axisLen); otherwise gather writes NaN
 // (float) / 0 (int). gatherBackward is deterministic: each output element loops over the
 // whole index list in order (no atomics). Variants: IDX_INT (indices/labels stored as i32),
-// X_INT (gathered data is i32). Override: WG.
+// X_INT (gathered data is i32). Override: WG. gather and one_hot report a bad index in the
+// device-side check buffer (their last binding).
 
 override WG: u32 = 256;
 
@@ -13,7 +14,7 @@ struct U {
   inner: u32,
   nIdx: u32,
   total: u32,
-  pad0: u32,
+  errCode: u32,
   pad1: u32,
   pad2: u32,
 }
@@ -42,6 +43,27 @@ alias TX = f32;
 // oneHot: labels, out
 @group(0) @binding(1) var<storage, read> olab: array<TI>;
 @group(0) @binding(2) var<storage, read_write> oout: array<f32>;
+
+// the device-side check buffer (src/backend/webgpu/device-checks.ts): [flag, op code, value, range];
+// the first invocation to see a bad index fills it, later ones leave it alone
+@group(0) @binding(4) var<storage, read_write> gerr: array<atomic<u32>, 4>;
+@group(0) @binding(3) var<storage, read_write> oerr: array<atomic<u32>, 4>;
+
+fn reportGather(v: TI) {
+  if (atomicMax(&gerr[0], 1u) == 0u) {
+    atomicStore(&gerr[1], u.errCode);
+    atomicStore(&gerr[2], bitcast<u32>(i32(v)));
+    atomicStore(&gerr[3], u.axisLen);
+  }
+}
+
+fn reportOneHot(v: TI) {
+  if (atomicMax(&oerr[0], 1u) == 0u) {
+    atomicStore(&oerr[1], u.errCode);
+    atomicStore(&oerr[2], bitcast<u32>(i32(v)));
+    atomicStore(&oerr[3], u.axisLen);
+  }
+}
 
 fn badValue() -> TX {
 #if X_INT
@@ -74,7 +96,7 @@ fn gather(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let j = oj % u.nIdx;
   let o = oj / u.nIdx;
   let a = checkIndex(gidx[j], u.axisLen);
-  if (a == 0xffffffffu) { gout[e] = badValue(); } else { gout[e] = gx[(o * u.axisLen + a) * u.inner + i]; }
+  if (a == 0xffffffffu) { gout[e] = badValue(); reportGather(gidx[j]); } else { gout[e] = gx[(o * u.axisLen + a) * u.inner + i]; }
 }
 
 @compute @workgroup_size(WG)
@@ -98,5 +120,7 @@ fn one_hot(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   if (e >= u.total) { return; }
   let c = e % u.axisLen;
   let r = e / u.axisLen;
-  oout[e] = select(0.0, 1.0, checkIndex(olab[r], u.axisLen) == c);
+  let a = checkIndex(olab[r], u.axisLen);
+  if (a == 0xffffffffu) { reportOneHot(olab[r]); }
+  oout[e] = select(0.0, 1.0, a == c);
 }

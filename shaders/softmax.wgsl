@@ -11,7 +11,7 @@ struct U {
   rows: u32,
   cols: u32,
   smoothing: f32,
-  pad: u32,
+  errCode: u32,
 }
 
 @group(0) @binding(0) var<uniform> u: U;
@@ -33,6 +33,8 @@ alias TL = f32;
 @group(0) @binding(2) var<storage, read> by: array<TL>;
 @group(0) @binding(3) var<storage, read> bg: array<f32>;
 @group(0) @binding(4) var<storage, read_write> bout: array<f32>;
+// crossEntropy's device-side check buffer (src/backend/webgpu/device-checks.ts): [flag, op code, label, classes]
+@group(0) @binding(4) var<storage, read_write> cerr: array<atomic<u32>, 4>;
 
 var<workgroup> red: array<f32, WG>;
 
@@ -124,7 +126,14 @@ fn cross_entropy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     if (q != 0.0) { s += q * ((x[base + c] - st.x) - logS); }
   }
   s = reduceSum(t, s);
-  if (t == 0u) { cout[r] = select(nanF(), -s, valid); }
+  if (t == 0u) {
+    cout[r] = select(nanF(), -s, valid);
+    if (!valid && atomicMax(&cerr[0], 1u) == 0u) {
+      atomicStore(&cerr[1], u.errCode);
+      atomicStore(&cerr[2], bitcast<u32>(i32(cy[r])));
+      atomicStore(&cerr[3], u.cols);
+    }
+  }
 }
 
 @compute @workgroup_size(WG)

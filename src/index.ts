@@ -3,7 +3,10 @@ import * as functional from './nn/functional.js';
 
 export { Tensor } from './tensor.js';
 export type { DType, TypedArray, Backend, BackendStats } from './backend/types.js';
-export { init, backend, stats, resetStats, flush, settled, profileKernels, matmulTuning, type InitOptions } from './init.js';
+export { init, backend, stats, resetStats, flush, settled, profileKernels, matmulTuning, trimPool, type InitOptions } from './init.js';
+export { DeviceCheckError } from './backend/device-checks.js';
+export { OutOfMemoryError } from './backend/out-of-memory.js';
+export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
 export { compile, type CompiledFunction, type CompileOptions } from './compile.js';

@@ -21,17 +21,37 @@ export interface InitOptions {
   matmulTuning?: MatmulTuningOptions;
 }
 
-/** Initialises webgrad and returns the backend in use. Re-initialising replaces the backend. */
-export async function init(opts: InitOptions = {}): Promise<Backend> {
+/** the newest init() call: overlapping calls resolve to its backend, and the others are destroyed */
+let latestInit: { id: number; result: Promise<Backend> } | null = null;
+let initCalls = 0;
+
+/**
+ * Initialises webgrad and returns the backend in use. Re-initialising replaces the backend.
+ * Overlapping calls (two init() or initNode() started before either finished) leave exactly one
+ * backend: the last call's; the earlier ones destroy the device they made and resolve to it.
+ */
+export function init(opts: InitOptions = {}): Promise<Backend> {
+  const id = ++initCalls;
+  const result = createBackend(opts).then((be) => {
+    if (latestInit?.id !== id) {
+      // a later init() is under way or done: it wins; this call's device is released
+      be.destroy();
+      return latestInit!.result;
+    }
+    if (hasBackend() && getBackend() !== be) getBackend().destroy();
+    setBackend(be);
+    return be;
+  });
+  latestInit = { id, result };
+  return result;
+}
+
+async function createBackend(opts: InitOptions): Promise<Backend> {
   if (hasBackend()) {
     getBackend().destroy();
     setBackend(null);
   }
-  if (opts.backend === 'cpu') {
-    const be = createCpuBackend();
-    setBackend(be);
-    return be;
-  }
+  if (opts.backend === 'cpu') return createCpuBackend();
   const gpu = opts.gpu ?? (typeof navigator !== 'undefined' ? (navigator as Navigator & { gpu?: GPU }).gpu : undefined);
   try {
     if (!gpu && !opts.device)
@@ -39,15 +59,11 @@ export async function init(opts: InitOptions = {}): Promise<Backend> {
         'webgrad: WebGPU is not available here (navigator.gpu is undefined). Use a WebGPU browser, ' +
           "initNode() from 'webgrad/node' in Node.js, or wg.init({ fallback: 'cpu' }) / { backend: 'cpu' } for the CPU reference",
       );
-    const be = await createWebGPUBackend({ gpu, device: opts.device, powerPreference: opts.powerPreference, matmulTuning: opts.matmulTuning });
-    setBackend(be);
-    return be;
+    return await createWebGPUBackend({ gpu, device: opts.device, powerPreference: opts.powerPreference, matmulTuning: opts.matmulTuning });
   } catch (e) {
     if (opts.fallback !== 'cpu') throw e;
     console.warn(`${(e as Error).message}\nwebgrad: falling back to the CPU backend (much slower).`);
-    const be = createCpuBackend();
-    setBackend(be);
-    return be;
+    return createCpuBackend();
   }
 }
 
@@ -96,6 +112,15 @@ export async function profileKernels(fn: () => unknown): Promise<KernelTiming[]>
     throw e;
   }
   return dev.stopProfile();
+}
+
+/**
+ * Releases the pool's free buffers (WebGPU keeps freed buffers for reuse; wg.stats().pooledBytes):
+ * what to try after an out-of-memory error. A no-op on the CPU backend.
+ */
+export function trimPool(): void {
+  const be = getBackend();
+  if (be.name === 'webgpu') (be as WebGPUBackend).device.trimPool();
 }
 
 /** Submits the work recorded so far (a step boundary); resolves when it is queued. */

@@ -31,4 +31,5 @@ export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: st
 }
 
 export * from './index.js';
-export { saveSafetensors, loadSafetensors } from './io/node-fs.js';
+export { saveSafetensors, loadSafetensors, saveOptimizerCheckpoint, loadOptimizerCheckpoint } from './io/node-fs.js';
+export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';

@@ -7,8 +7,13 @@ import type { MatmulOptions } from './ops/matmul.js';
 import { getBackend, keep, trackTensor } from './runtime.js';
 
 /** A storage shared by a tensor and its reshaped aliases; freed when the last one goes. */
+/** version numbers are drawn from one counter, so a (storage, contents) state is never seen twice */
+let nextVersion = 1;
+
 class SharedStorage {
   refs = 1;
+  /** bumped by in-place changes (an optimizer step); shared by aliases, as PyTorch's version counter */
+  version = nextVersion++;
   constructor(readonly storage: Storage, readonly backend: Backend) {}
   release(): void {
     if (--this.refs === 0) this.backend.free(this.storage);
@@ -18,6 +23,8 @@ class SharedStorage {
 export interface TapeNode {
   op: string;
   inputs: readonly Tensor[];
+  /** each input's version when the op ran, then the output's: backward() refuses changed ones */
+  versions: readonly number[];
   params: unknown;
   backward: (
     grad: Tensor,
@@ -35,6 +42,8 @@ export class Tensor {
   grad: Tensor | null = null;
   /** the op that made this tensor, while the tape holds it (null for leaves / after backward) */
   node: TapeNode | null = null;
+  /** the op of the tape node an earlier backward() freed (so a second backward can say so) */
+  freedNode: string | null = null;
   private shared: SharedStorage | null;
 
   private constructor(shared: SharedStorage, shape: number[], requiresGrad: boolean) {
@@ -106,6 +115,19 @@ export class Tensor {
     this.dispose();
   }
 
+  /**
+   * Changes whenever this tensor's contents change in place (assign(), an optimizer step): a
+   * graph that saved the tensor before can no longer backpropagate through it. -1 once disposed.
+   */
+  get version(): number {
+    return this.shared?.version ?? -1;
+  }
+
+  /** Records an in-place change of the contents (kernels that write a live tensor's storage call it). */
+  markModified(): void {
+    if (this.shared) this.shared.version = nextVersion++;
+  }
+
   /** Replaces this tensor's contents with src's (in-place updates: running statistics, clipped gradients). */
   assign(src: Tensor): this {
     if (src.shape.length !== this.shape.length || src.shape.some((d, i) => d !== this.shape[i]) || src.dtype !== this.dtype)
@@ -117,6 +139,7 @@ export class Tensor {
       // update the same storage, so the new values are copied in rather than swapped in
       if (shared.refs === 1) {
         shared.backend.copy(src.storage, shared.storage);
+        this.markModified();
         return this;
       }
       capture.markUnsteady(`assign() to a ${this.describe()} whose storage other tensors share`);
@@ -186,7 +209,13 @@ export class Tensor {
 export interface TensorOps {
   // ---- autograd ----------------------------------------------------------------------------
   /** Backpropagates from this tensor (a scalar, or with an explicit gradient of its shape). */
-  backward(grad?: Tensor): void;
+  /**
+   * Backpropagates from this tensor (a scalar, or with an explicit gradient of its shape). The
+   * graph is freed afterwards unless `retainGraph` (PyTorch's retain_graph) is set; a second
+   * backward through a freed graph is an error.
+   */
+  backward(grad?: Tensor, opts?: { retainGraph?: boolean }): void;
+  backward(opts: { retainGraph?: boolean }): void;
 
   // ---- elementwise ---------------------------------------------------------------------------
   add(o: Tensor | number): Tensor;

@@ -3,12 +3,16 @@
 // ops without an import cycle; everything above the ops imports Tensor from here, which
 // guarantees the methods exist before any of that code runs.
 import { runBackward } from './autograd/backward.js';
+import { reportIndexErrorsAs } from './backend/device-checks.js';
 import * as ops from './ops/index.js';
 import { Tensor, type TapeNode, type TensorOps } from './tensor-core.js';
 
 const methods: ThisType<Tensor> & TensorOps = {
   // ---- autograd ----------------------------------------------------------------------------
-  backward(grad) { runBackward(this, grad); },
+  backward(grad?: Tensor | { retainGraph?: boolean }, opts: { retainGraph?: boolean } = {}) {
+    if (grad !== undefined && !(grad instanceof Tensor)) runBackward(this, undefined, grad);
+    else runBackward(this, grad, opts);
+  },
 
   // ---- elementwise ---------------------------------------------------------------------------
   add(o) { return ops.binary('add', this, o); },
@@ -65,7 +69,7 @@ const methods: ThisType<Tensor> & TensorOps = {
   flatten(startDim = 0, endDim = -1) { return ops.flatten(this, startDim, endDim); },
   slice(ranges) { return ops.slice(this, ranges); },
   gather(indices, axis = 0) { return ops.gather(this, indices, axis); },
-  indexSelect(axis, indices) { return ops.gather(this, indices, axis); },
+  indexSelect(axis, indices) { return reportIndexErrorsAs('indexSelect', () => ops.gather(this, indices, axis)); },
   unsqueeze(axis) {
     const a = axis < 0 ? axis + this.shape.length + 1 : axis;
     const s = [...this.shape];

@@ -1,6 +1,7 @@
 // Terminal output of `npm run bench`: a progress line (rewritten in place on a TTY, plain
 // lines otherwise), the result table, and the JSON record.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../src/io/atomic-write.js';
 import { dirname } from 'node:path';
 import { cropPadding, type TrainConfig } from '../../demo/src/config.js';
 import type { FromWorker, RunResult } from '../../demo/src/protocol.js';
@@ -107,5 +108,5 @@ export function resultTable(r: RunResult, cfg?: TrainConfig): string {
 
 export function writeJson(path: string, record: object): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileAtomicSync(path, `${JSON.stringify(record, null, 2)}\n`);
 }

@@ -1,7 +1,8 @@
 // Shared pieces of the classic benchmarks: CIFAR-10 as float rows, the course's
 // preprocessing (mean-image subtraction, feature standardisation), GPU feature extraction,
 // a two-layer-MLP trainer, and the progress / result reporting.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../src/io/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initNode } from '../../src/node.js';
@@ -158,6 +159,6 @@ export function report(name: string, summary: string, result: Record<string, unk
   const dir = join(root, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, ...result }, null, 2));
+  writeFileAtomicSync(file, JSON.stringify({ name, date: new Date().toISOString(), seconds: (Date.now() - started) / 1000, ...result }, null, 2));
   log(`RESULT ${name}: ${summary} (${file})`);
 }

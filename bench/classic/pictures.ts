@@ -4,7 +4,8 @@
 // final values, the loss-slice range). The canvases are read with toDataURL, so the files
 // are exactly what the page drew.
 // Run: node --import tsx bench/classic/pictures.ts [--steps N (default 600)] [--datasets spiral,circles] [--synthetic] [--out DIR]
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../src/io/atomic-write.js';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../cifar/driver.js';
@@ -96,7 +97,7 @@ try {
       for (const [id, what] of Object.entries(panel.pictures)) {
         const file = `${name === 'regions' ? `regions-${dataset}-` : ''}${id === 'race' ? `race-${state.settings.race}` : id}.png`;
         const png = pngs.get(id)!;
-        writeFileSync(join(args.out, file), png);
+        writeFileAtomicSync(join(args.out, file), png);
         rows.push([file, `${(png.length / 1024).toFixed(1)} KiB`, what]);
       }
       for (const [key, v] of Object.entries(panel.figures)) {

@@ -1,11 +1,46 @@
 // Reverse-mode autodiff over the tape: topological order from the root, gradients summed per
 // tensor, leaf gradients accumulated into `.grad`. Every temporary made here is disposed before
-// returning, and the tape nodes are dropped, so saved tensors are released when backward is done.
+// returning, and the tape nodes are dropped (unless retainGraph), so saved tensors are released
+// when backward is done. Guards as PyTorch's: a second backward through a freed graph, and a
+// saved tensor changed in place since the forward pass (its version moved), are errors raised
+// before any gradient is computed, so nothing is half-accumulated.
 import { full } from '../ops/elementwise.js';
 import { keep, noGrad, tidy } from '../runtime.js';
-import type { Tensor } from '../tensor-core.js';
+import type { TapeNode, Tensor } from '../tensor-core.js';
+
+/** an op as the user wrote it: unary/binary/reduce nodes carry the method name ('mul', 'sum') */
+function opLabel(node: TapeNode): string {
+  const inner = (node.params as { op?: unknown } | null)?.op;
+  return typeof inner === 'string' ? inner : node.op;
+}
+
+function freedError(t: Tensor): Error {
+  return new Error(
+    `webgrad: backward(): trying to backward through the graph a second time: the graph behind ${t} ` +
+      `(made by ${t.freedNode}) was freed by an earlier backward(). Pass { retainGraph: true } to the first backward() ` +
+      'if you need to backward through it again (PyTorch: retain_graph=True), or run the forward pass again',
+  );
+}
+
+/** every saved tensor (inputs, then the output) must be as it was when its op ran */
+function checkVersions(order: readonly Tensor[]): void {
+  for (const t of order) {
+    const node = t.node;
+    if (!node) continue;
+    const saved = [...node.inputs, t];
+    saved.forEach((x, i) => {
+      if (x.isDisposed || x.version === node.versions[i]) return;
+      const role = i < node.inputs.length ? `input ${i + 1} of ${opLabel(node)}` : `the output of ${opLabel(node)}`;
+      throw new Error(
+        `webgrad: backward(): a tensor needed for the gradient was modified in place: ${x} (${role}) changed after the ` +
+          'forward pass (an optimizer step, assign() or loadStateDict). Call backward() before optimizer.step(), or run the forward pass again',
+      );
+    });
+  }
+}
 
 function topoOrder(root: Tensor): Tensor[] {
+  if (!root.node && root.freedNode) throw freedError(root);
   const order: Tensor[] = [];
   const seen = new Set<Tensor>();
   // iterative DFS: deep graphs (long training unrolls) must not overflow the JS stack
@@ -19,6 +54,7 @@ function topoOrder(root: Tensor): Tensor[] {
       top[1]++;
       const child = inputs[i];
       if (child.requiresGrad && !seen.has(child)) {
+        if (!child.node && child.freedNode) throw freedError(child);
         seen.add(child);
         stack.push([child, 0]);
       }
@@ -30,13 +66,14 @@ function topoOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
-export function runBackward(root: Tensor, grad?: Tensor): void {
+export function runBackward(root: Tensor, grad?: Tensor, { retainGraph = false }: { retainGraph?: boolean } = {}): void {
   if (!root.requiresGrad) throw new Error(`webgrad: backward(): ${root} does not require grad (no input had requiresGrad)`);
   if (grad === undefined && root.size !== 1)
     throw new Error(`webgrad: backward() on a non-scalar tensor [${root.shape}] needs a gradient of the same shape: t.backward(grad)`);
   if (grad && (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i])))
     throw new Error(`webgrad: backward(grad): grad [${grad.shape}] does not match the tensor [${root.shape}]`);
   const order = topoOrder(root);
+  checkVersions(order);
   noGrad(() =>
     tidy(() => {
       const grads = new Map<Tensor, Tensor>();
@@ -73,6 +110,10 @@ export function runBackward(root: Tensor, grad?: Tensor): void {
       }
     }),
   );
+  if (retainGraph) return;
   // release the tape: saved inputs are no longer referenced by the graph
-  for (const t of order) t.node = null;
+  for (const t of order) {
+    if (t.node) t.freedNode = opLabel(t.node);
+    t.node = null;
+  }
 }

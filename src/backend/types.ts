@@ -257,6 +257,15 @@ export interface BackendBase {
   readonly viewAlignment: number;
   /** copies all of src into dst (same size and dtype), in stream order; a buffer copy, not a kernel */
   copy(src: Storage, dst: Storage): void;
+  /**
+   * Resolves when every device-side check recorded so far passed (label/index ranges of
+   * crossEntropy, oneHot, gather; checkFinite); rejects with a DeviceCheckError naming the first
+   * failure. One 4-word readback on WebGPU, none when nothing was checked; a no-op on the CPU,
+   * which throws at once. Every read() makes the same check on the way.
+   */
+  checkErrors(): Promise<void>;
+  /** Records a check that every element of x is finite; a failure reports `tag` (fit: the step) as `op`. */
+  checkFinite(x: Storage, op: string, tag: number, nextTag?: () => number): void;
   /** submit recorded work; resolves when the GPU queue accepted it (no-op on CPU) */
   flush(): Promise<void>;
   /** counters since creation (or the last resetStats) and the pool's live/peak bytes */

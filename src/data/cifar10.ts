@@ -97,7 +97,7 @@ class CifarCollector {
 
   /** Reads one opened source: a tar archive (of any names) or a single batch file. */
   async read(opened: OpenedSource, stream: ReadableStream<Uint8Array>): Promise<void> {
-    const { stream: inflated } = await gunzipIfNeeded(stream);
+    const { stream: inflated } = await gunzipIfNeeded(stream, opened.name);
     const { head, stream: body } = await peekBytes(inflated, TAR_BLOCK);
     if (looksLikeTar(head)) return this.readArchive(opened.name, body);
     const role = cifarFileRole(opened.name);

@@ -70,7 +70,7 @@ export async function readIdxDataset(splits: Partial<Record<Split, IdxSplitSourc
   const progress = ProgressTracker.forSizes(opened.map((o) => o.size), opts.onProgress);
   const parsed: IdxArray[] = [];
   for (const [i, o] of opened.entries()) {
-    const { stream } = await gunzipIfNeeded(progress.track(o));
+    const { stream } = await gunzipIfNeeded(progress.track(o), o.name);
     parsed.push(parseIdx(await readAllBytes(stream, o.name), o.name, entries[i].kind === 'images' ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC));
   }
   const splitSet = (split: Split): ImageSet => {

@@ -166,14 +166,44 @@ export async function peekBytes(stream: ReadableStream<Uint8Array>, count: numbe
   return { head, stream: replay };
 }
 
-/** Decompresses the stream when it starts with the gzip magic bytes; passes it through otherwise. */
-export async function gunzipIfNeeded(stream: ReadableStream<Uint8Array>): Promise<{ gzipped: boolean; stream: ReadableStream<Uint8Array> }> {
+/**
+ * Decompresses the stream when it starts with the gzip magic bytes; passes it through otherwise.
+ * A corrupt gzip stream fails naming `file` (the decompressor's own message, e.g. "invalid code
+ * lengths set", says nothing about which of several files it was).
+ */
+export async function gunzipIfNeeded(stream: ReadableStream<Uint8Array>, file = 'buffer'): Promise<{ gzipped: boolean; stream: ReadableStream<Uint8Array> }> {
   const peeked = await peekBytes(stream, 2);
   const gzipped = peeked.head[0] === GZIP_MAGIC[0] && peeked.head[1] === GZIP_MAGIC[1];
   if (!gzipped) return { gzipped, stream: peeked.stream };
   // DOM and Node's stream typings disagree on the chunk type of DecompressionStream; the bytes are Uint8Arrays in both
   const inflated = peeked.stream.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>);
-  return { gzipped, stream: inflated };
+  return { gzipped, stream: namedGzipErrors(inflated, file) };
+}
+
+function namedGzipErrors(stream: ReadableStream<Uint8Array>, file: string): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let r: ReadableStreamReadResult<Uint8Array>;
+      try {
+        r = await reader.read();
+      } catch (e) {
+        controller.error(new Error(
+          `webgrad: ${file}: corrupt gzip data at byte offset ${offset} of the decompressed data: ${(e as Error).message}. The file is truncated or corrupt (download it again).`,
+        ));
+        return;
+      }
+      if (r.done) controller.close();
+      else {
+        offset += r.value.length;
+        controller.enqueue(r.value);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }
 
 export function concatChunks(chunks: readonly Uint8Array[], total: number): Uint8Array {
@@ -199,6 +229,8 @@ export async function forEachChunk(stream: ReadableStream<Uint8Array>, file: str
     try {
       r = await reader.read();
     } catch (e) {
+      // already named (a corrupt gzip stream): keep its message
+      if ((e as Error).message?.startsWith(`webgrad: ${file}:`)) throw e;
       throw new Error(`webgrad: ${file}: the data ends or breaks at byte offset ${offset} (of the decompressed data): ${(e as Error).message}. The file is truncated or corrupt.`);
     }
     if (r.done) return offset;

@@ -1,5 +1,6 @@
 // wg.nn.functional: activations, linear, and the losses of the course, composed from ops
 // (their gradients come from the tape) except crossEntropy, which is one fused kernel.
+import { reportIndexErrorsAs } from '../backend/device-checks.js';
 import { binary, clamp, concat, crossEntropy, logSoftmax, oneHot, softmax } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 
@@ -40,8 +41,9 @@ function checkScores(op: string, scores: Tensor, labels: Tensor): void {
 }
 
 /** Σ_{j≠y} max(0, s_j − s_y + margin) per row, before the batch reduction. */
-function hingeRows(scores: Tensor, labels: Tensor, margin: number): Tensor {
-  const y = oneHot(labels, scores.shape[1]);
+function hingeRows(op: string, scores: Tensor, labels: Tensor, margin: number): Tensor {
+  // a bad label is reported as the loss the user called, not as the oneHot inside it
+  const y = reportIndexErrorsAs(op, () => oneHot(labels, scores.shape[1]));
   const correct = scores.mul(y).sum(1, true);
   return scores.sub(correct).add(margin).relu().mul(y.neg().add(1)).sum(1);
 }
@@ -49,13 +51,13 @@ function hingeRows(scores: Tensor, labels: Tensor, margin: number): Tensor {
 /** The course's multiclass SVM loss: mean over the batch of Σ_{j≠y} max(0, s_j − s_y + 1). */
 export function svmLoss(scores: Tensor, labels: Tensor, { margin = 1 } = {}): Tensor {
   checkScores('svmLoss', scores, labels);
-  return hingeRows(scores, labels, margin).mean();
+  return hingeRows('svmLoss', scores, labels, margin).mean();
 }
 
 /** PyTorch's multi_margin_loss (p = 1): the course's hinge divided by the class count. */
 export function multiMarginLoss(scores: Tensor, labels: Tensor, { margin = 1 } = {}): Tensor {
   checkScores('multiMarginLoss', scores, labels);
-  return hingeRows(scores, labels, margin).mean().mul(1 / scores.shape[1]);
+  return hingeRows('multiMarginLoss', scores, labels, margin).mean().mul(1 / scores.shape[1]);
 }
 
 /** Mean (or sum) of squared differences. */

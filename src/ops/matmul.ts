@@ -62,9 +62,15 @@ const apply = applier(matmulRules);
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
-  // 1-D operands as NumPy: a vector on the left is a row, on the right a column
-  if (a.shape.length === 1) return matmul(a.reshape([1, a.shape[0]]), b, opts).squeezeAxis(-2);
-  if (b.shape.length === 1) return matmul(a, b.reshape([b.shape[0], 1]), opts).squeezeAxis(-1);
+  // 1-D operands as NumPy: a vector on the left is a row, on the right a column, and the
+  // added axis is dropped again; two vectors give their dot product (a scalar, shape []).
+  // Transposing a vector is a no-op, so a vector's own trans flag is ignored.
+  if (a.shape.length === 1 && b.shape.length === 1) {
+    if (a.shape[0] !== b.shape[0]) throw new Error(`webgrad: matmul: dot product of vectors of different lengths: [${a.shape}] · [${b.shape}]`);
+    return matmul(a.reshape([1, a.shape[0]]), b.reshape([b.shape[0], 1])).reshape([]);
+  }
+  if (a.shape.length === 1) return matmul(a.reshape([1, a.shape[0]]), b, { ...opts, transA: false }).squeezeAxis(-2);
+  if (b.shape.length === 1) return matmul(a, b.reshape([b.shape[0], 1]), { ...opts, transB: false }).squeezeAxis(-1);
   const batchShape = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const batch = batchShape.reduce((x, y) => x * y, 1);
   const fix = (t: Tensor) => {

@@ -105,7 +105,9 @@ function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs:
     if (rule.backward === 'none') {
       out.requiresGrad = false;
     } else {
-      out.node = { op: name, inputs, params, backward: rule.backward as unknown as BackwardFn<OpName> };
+      const versions = inputs.map((t) => t.version);
+      versions.push(out.version);
+      out.node = { op: name, inputs, versions, params, backward: rule.backward as unknown as BackwardFn<OpName> };
     }
   }
   return out;

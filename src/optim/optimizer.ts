@@ -151,6 +151,8 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
           be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state, next([index]));
         }
       }
+      // the kernel wrote the parameters in place: a graph that saved them can no longer backpropagate
+      for (const { index } of stepped) params[index].markModified();
     }
   }
 

@@ -4,6 +4,7 @@
 import type { Module } from '../nn/module.js';
 import type { LRScheduler } from '../optim/lr-scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { DeviceCheckError } from '../backend/device-checks.js';
 import { compile } from '../compile.js';
 import { getBackend, noGrad, tidy } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
@@ -100,15 +101,54 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw signal.reason ?? new Error('webgrad: fit() was aborted');
 }
 
-/** Trains `model` in place; resolves when every epoch is done. */
+/** where fit() is, for naming the steps a device-side check covered */
+interface FitPosition {
+  epoch: number;
+  step: number;
+  /** the last step whose checks were read back and passed */
+  checked: number;
+}
+
+/** fit's message for a failed device-side check: the step range it covers, what to do */
+function fitCheckError(e: DeviceCheckError, at: FitPosition): Error {
+  const from = at.checked + 1;
+  const span = from >= at.step ? `step ${at.step}` : `steps ${from}–${at.step}`;
+  const where = `epoch ${at.epoch + 1}; found by the device-side check covering ${span}`;
+  const msg = e.kind === 'nonFinite'
+    ? `webgrad: fit: the loss became non-finite (NaN or ±Infinity) at step ${e.value} (${where}); the model's weights are no longer usable. ` +
+      'Lower the learning rate, clip gradients (optim.clipGradNorm) or check the inputs for NaN/Infinity (pass allowNonFiniteLoss: true to keep going)'
+    : `${e.message}, in fit (${where}): check the dataset's labels / indices`;
+  return new Error(msg, { cause: e });
+}
+
+/**
+ * Trains `model` in place; resolves when every epoch is done. Each step records a device-side
+ * finite-loss check (unless allowNonFiniteLoss) and label checks ride in the loss kernels; both
+ * come back with the lossEvery readbacks and one small readback per epoch end, so fit rejects,
+ * naming the step range, instead of resolving with NaN weights.
+ */
 export async function fit(model: Module, loader: Loader, opts: FitOptions): Promise<FitResult> {
+  const at: FitPosition = { epoch: 0, step: 0, checked: 0 };
+  try {
+    return await fitLoop(model, loader, opts, at);
+  } catch (e) {
+    throw e instanceof DeviceCheckError ? fitCheckError(e, at) : e;
+  }
+}
+
+async function fitLoop(model: Module, loader: Loader, opts: FitOptions, at: FitPosition): Promise<FitResult> {
   const { optimizer, loss: lossFn, epochs = 1, lossEvery = 0, scheduler, signal, disposeBatches = true } = opts;
+  const checkFinite = opts.allowNonFiniteLoss !== true;
+  const be = getBackend();
   const losses: number[] = [];
   let step = 0;
   model.train();
   const trainStep = (x: Tensor, y: Tensor): Tensor => {
     optimizer.zeroGrad();
     const l = lossFn(model.forward(x), y);
+    // recorded with the step: a flag on the device, read with the next readback (a compiled
+    // step's replays tag it with the current step)
+    if (checkFinite) be.checkFinite(l.storage, 'fit', at.step, () => at.step);
     l.backward();
     optimizer.step();
     return l;
@@ -116,6 +156,7 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
   const compiled = opts.compile === false ? null : compile(trainStep);
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
+      at.epoch = epoch;
       let epochSteps = 0;
       let epochLossSum = 0;
       let epochLossCount = 0;
@@ -124,6 +165,7 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
         lap('loader'); // since the previous step's callback (or the epoch's start)
         throwIfAborted(signal);
         step++;
+        at.step = step;
         epochSteps++;
         const wantLoss = lossEvery > 0 && step % lossEvery === 0;
         const stepLoss = compiled ? compiled(x, y) : tidy(() => trainStep(x, y));
@@ -138,8 +180,12 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
         lap('record');
         let value: number | undefined;
         if (kept) {
-          value = await kept.item();
-          kept.dispose();
+          try {
+            value = await kept.item();
+          } finally {
+            kept.dispose();
+          }
+          at.checked = step;
           lap('readback');
           if (!Number.isFinite(value) && opts.allowNonFiniteLoss !== true)
             throw new Error(
@@ -152,12 +198,15 @@ export async function fit(model: Module, loader: Loader, opts: FitOptions): Prom
           epochLossCount++;
         } else {
           // submit the step's work (no readback); also yields so an abort can arrive
-          await getBackend().flush();
+          await be.flush();
           lap('flush');
         }
         await opts.onStep?.({ epoch, step, loss: value });
         lap('callback');
       }
+      // at the latest here: an epoch never ends with an unnoticed NaN loss or bad label
+      await be.checkErrors();
+      at.checked = step;
       await opts.onEpoch?.({ epoch, steps: epochSteps, meanLoss: epochLossCount ? epochLossSum / epochLossCount : undefined });
     }
   } finally {

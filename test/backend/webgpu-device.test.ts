@@ -271,8 +271,8 @@ describe('webgpu device', () => {
         await both([x], [{ size: rows * cols, dtype: 'float32' }], (be, [s], [o]) => be.softmax(s, rows, cols, log, o),
           `softmax log=${log} ${rows}x${cols}`, 1e-5, 1e-6);
       }
+      // in range: out-of-range labels are an error now (test/reliability/index-checks.test.ts)
       const labels = randI(rows, cols, 0, cols - 1);
-      if (rows > 2) { labels[1] = -1; labels[2] = cols; }
       const scale = randF(rows, 9, 0.1, 1);
       for (const eps of [0, 0.1]) {
         await both([x, labels], [{ size: rows, dtype: 'float32' }], (be, [s, y], [o]) => be.crossEntropy(s, y, rows, cols, eps, o),
@@ -288,7 +288,7 @@ describe('webgpu device', () => {
   it('gather, gatherBackward and oneHot match the CPU', async () => {
     for (const [outer, axisLen, inner] of [[1, 7, 1], [3, 33, 5], [2, 129, 1], [1, 10, 257]]) {
       const x = randF(outer * axisLen * inner, axisLen);
-      const idx = randI(13, axisLen + 1, -1, axisLen); // includes -1 and axisLen (out of range) and duplicates
+      const idx = randI(13, axisLen + 1, 0, axisLen - 1); // duplicates; out of range is an error (see below)
       await both([x, idx], [{ size: outer * 13 * inner, dtype: 'float32' }], (be, [s, i], [o]) => be.gather(s, i, outer, axisLen, inner, o),
         `gather [${outer},${axisLen},${inner}]`, 0, 0);
       const xi = randI(outer * axisLen * inner, 3);
@@ -299,9 +299,21 @@ describe('webgpu device', () => {
         (be, [s, i], [o]) => be.gatherBackward(s, i, outer, axisLen, inner, o), `gatherBackward [${outer},${axisLen},${inner}]`, 0, 0);
     }
     for (const [n, classes] of [[1, 1], [7, 10], [33, 3], [257, 10]]) {
-      const y = randI(n, classes, -1, classes);
+      const y = randI(n, classes, 0, classes - 1);
       await both([y], [{ size: n * classes, dtype: 'float32' }], (be, [l], [o]) => be.oneHot(l, n, classes, o), `oneHot ${n}x${classes}`, 0, 0);
     }
+  });
+
+  it('an out-of-range label writes NaN and is reported at the next readback, once', async () => {
+    const x = gpu.upload(randF(6, 1));
+    const y = gpu.upload(Int32Array.from([0, 3]));
+    const o = gpu.alloc(2, 'float32');
+    gpu.crossEntropy(x, y, 2, 3, 0, o);
+    await expect(gpu.read(o)).rejects.toThrow(/crossEntropy: label 3 is out of range: valid labels are 0 … 2 \(3 classes\) \(recorded on the GPU/);
+    const r = await gpu.read(o);
+    expect(Number.isFinite(r[0])).toBe(true);
+    expect(r[1]).toBeNaN();
+    for (const s of [x, y, o]) gpu.free(s);
   });
 
   it('records many dispatches into one submit', async () => {

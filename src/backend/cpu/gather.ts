@@ -1,5 +1,6 @@
 // CPU reference for gather / its adjoint / one-hot (shaders/gather.wgsl).
 import type { Storage } from '../types.js';
+import { checkIndicesNow } from '../device-checks.js';
 import { cpuData } from './storage.js';
 
 export function gather(x: Storage, indices: Storage, outer: number, axisLen: number, inner: number, out: Storage): void {
@@ -7,6 +8,7 @@ export function gather(x: Storage, indices: Storage, outer: number, axisLen: num
   const idx = cpuData(indices);
   const dst = cpuData(out);
   const n = idx.length;
+  checkIndicesNow('gather', 'index', idx, axisLen);
   const bad = out.dtype === 'float32' ? NaN : 0;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < n; j++) {
@@ -33,6 +35,7 @@ export function gatherBackward(grad: Storage, indices: Storage, outer: number, a
 export function oneHot(labels: Storage, n: number, classes: number, out: Storage): void {
   const y = cpuData(labels);
   const dst = cpuData(out);
+  checkIndicesNow('oneHot', 'label', y.subarray(0, n), classes);
   dst.fill(0);
   for (let i = 0; i < n; i++) if (y[i] >= 0 && y[i] < classes) dst[i * classes + y[i]] = 1;
 }

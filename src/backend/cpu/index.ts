@@ -15,6 +15,9 @@ import { optimizerStep } from './optimizer.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolGather } from './pool.js';
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
+import { DeviceCheckError } from '../device-checks.js';
+import { OutOfMemoryError } from '../out-of-memory.js';
+import { LeakDetector } from '../leak-detector.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
 
@@ -26,6 +29,7 @@ export interface CpuBackendOptions {
 export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
   const FloatArray = opts.float64 ? Float64Array : Float32Array;
   let counters = new CpuCounters();
+  const leaks = new LeakDetector();
   const make = (data: TypedArray, dtype: DType): Storage => {
     counters.track(data.byteLength);
     return new CpuStorage(data, dtype);
@@ -35,13 +39,23 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
     adapterName: opts.float64 ? 'cpu (float64 reference)' : 'cpu (reference)',
     isSoftwareAdapter: true,
     alloc(size: number, dtype: DType): Storage {
-      return make(dtype === 'int32' ? new Int32Array(size) : new FloatArray(size), dtype);
+      let data: TypedArray;
+      try {
+        data = dtype === 'int32' ? new Int32Array(size) : new FloatArray(size);
+      } catch (e) {
+        // beyond what a typed array can hold (or what the JS heap can give): say so, as on the GPU
+        if (!(e instanceof RangeError) || !Number.isInteger(size) || size < 0) throw e;
+        const bytes = size * (dtype === 'int32' ? 4 : FloatArray.BYTES_PER_ELEMENT);
+        throw new OutOfMemoryError('cpu', bytes, { liveBytes: counters.liveBytes, pooledBytes: 0 }, e.message);
+      }
+      return make(data, dtype);
     },
     upload(data: TypedArray): Storage {
       counters.uploads++;
       return data instanceof Int32Array ? make(data.slice(), 'int32') : make(FloatArray.from(data), 'float32');
     },
     async read(s: Storage): Promise<TypedArray> {
+      leaks.observe(counters.liveStorages, counters.liveBytes);
       counters.readbacks++;
       return cpuData(s).slice();
     },
@@ -75,7 +89,14 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
       b.set(a);
       counters.copies++;
     },
-    async flush(): Promise<void> {},
+    async flush(): Promise<void> {
+      leaks.observe(counters.liveStorages, counters.liveBytes);
+    },
+    // the CPU throws at the failing kernel, so nothing is ever pending here
+    async checkErrors(): Promise<void> {},
+    checkFinite(x: Storage, op: string, tag: number): void {
+      for (const v of cpuData(x)) if (!Number.isFinite(v)) throw new DeviceCheckError(op, 'nonFinite', tag, 0);
+    },
     stats() {
       return {
         dispatches: 0, submits: 0, pipelinesCompiled: 0, pooledBytes: 0, copies: counters.copies,

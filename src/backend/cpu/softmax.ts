@@ -1,5 +1,6 @@
 // CPU reference for softmax, log-softmax and the fused softmax cross-entropy (shaders/softmax.wgsl).
 import type { Storage } from '../types.js';
+import { checkIndicesNow } from '../device-checks.js';
 import { cpuData } from './storage.js';
 
 /** log Σ exp(row), max-subtracted; returns [max, logSumExp] */
@@ -28,6 +29,7 @@ function target(label: number, c: number, cols: number, smoothing: number): numb
 export function crossEntropy(logits: Storage, labels: Storage, rows: number, cols: number, smoothing: number, out: Storage): void {
   const x = cpuData(logits);
   const y = cpuData(labels);
+  checkIndicesNow('crossEntropy', 'label', y.subarray(0, rows), cols);
   const dst = cpuData(out);
   for (let r = 0; r < rows; r++) {
     const label = y[r];

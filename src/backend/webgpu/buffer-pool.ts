@@ -11,8 +11,8 @@ export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
 
   constructor(
-    private readonly device: GPUDevice,
-    private readonly usage: number,
+    /** makes a new storage buffer of `size` bytes */
+    private readonly createBuffer: (size: number) => GPUBuffer,
     private readonly maxBufferSize: number,
     /** told before a pooled buffer is destroyed (the bind-group cache forgets it) */
     private readonly onDestroy: (b: GPUBuffer) => void,
@@ -31,7 +31,7 @@ export class BufferPool {
     const list = this.free.get(cls);
     let buffer = list?.pop();
     if (buffer) this.pooledBytes -= cls;
-    else buffer = this.device.createBuffer({ size: cls, usage: this.usage });
+    else buffer = this.createBuffer(cls);
     this.liveBytes += cls;
     this.liveStorages++;
     if (this.liveBytes > this.peakBytes) this.peakBytes = this.liveBytes;

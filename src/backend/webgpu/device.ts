@@ -8,6 +8,7 @@
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
 import type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 import { describeAdapter, isSoftware } from './adapter.js';
+import { AllocGuard } from './alloc-guard.js';
 import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool } from './buffer-pool.js';
@@ -46,6 +47,8 @@ export class WebGPUDevice {
   private readonly arena: UniformArena;
   private readonly errors: ErrorScopes;
   private readonly recorder = new Recorder();
+  /** new buffers are made inside out-of-memory error scopes (alloc-guard.ts) */
+  private readonly allocGuard = new AllocGuard('webgpu');
   private chain: Promise<void> = Promise.resolve();
 
   private readonly steps: CompiledSteps;
@@ -67,7 +70,10 @@ export class WebGPUDevice {
     this.maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
     this.maxRecorded = opts.maxRecorded ?? 4096;
     this.bindGroups = new BindGroupCache(device);
-    this.pool = new BufferPool(device, USAGE(), device.limits.maxBufferSize, (b) => this.bindGroups.forget(b));
+    this.pool = new BufferPool(
+      (size) => this.allocGuard.create(device, size, USAGE(), { liveBytes: this.pool.liveBytes, pooledBytes: this.pool.pooledBytes }),
+      device.limits.maxBufferSize, (b) => this.bindGroups.forget(b),
+    );
     this.pipelines = new PipelineCache(device, opts.shaders ?? generatedShaders);
     this.arena = new UniformArena(device, device.limits.minUniformBufferOffsetAlignment, (b) => this.bindGroups.forget(b));
     this.errors = new ErrorScopes(device);
@@ -128,6 +134,12 @@ export class WebGPUDevice {
       this.pool.liveStorages--;
       this.pool.liveBytes -= owner.classBytes;
       return;
+    }
+    if (this.allocGuard.isFailed(buf)) {
+      // its allocation failed (reported at the next submit): never pooled
+      this.pool.liveStorages--;
+      this.pool.liveBytes -= owner.classBytes;
+      return buf.destroy();
     }
     if (this.steps.capture) {
       // a temporary of the step being captured: its replays will write it again
@@ -321,6 +333,8 @@ export class WebGPUDevice {
   }
 
   private async submit(cmds: Command[]): Promise<void> {
+    // only after new buffers were made: the steady state awaits nothing here
+    await this.allocGuard.throwIfFailed();
     const n = await submitBatch(
       { device: this.device, pipelines: this.pipelines, bindGroups: this.bindGroups, arena: this.arena, profiler: this.profiler, errors: this.errors },
       cmds, () => this.check(),

@@ -4,7 +4,9 @@ import type { ClassicBackend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
-import { type DeviceOptions, WebGPUDevice } from './device.js';
+import { type DeviceOptions, WebGPUDevice, gpuStorage } from './device.js';
+import { deviceChecks } from './device-checks.js';
+import { LeakDetector } from '../leak-detector.js';
 import { dropout } from './dropout.js';
 import { pairwiseL1 } from './distance.js';
 import { binary, fill, unary, where } from './elementwise.js';
@@ -30,6 +32,12 @@ export type WebGPUBackend = ClassicBackend & { readonly device: WebGPUDevice };
 export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const dev = await WebGPUDevice.create(opts);
   if (opts.matmulTuning) configureMatmulTuning(dev, opts.matmulTuning);
+  const checks = deviceChecks(dev);
+  const leaks = new LeakDetector();
+  const observeLive = (): void => {
+    const st = dev.stats();
+    leaks.observe(st.liveStorages, st.liveBytes);
+  };
   return {
     name: 'webgpu',
     device: dev,
@@ -37,12 +45,21 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     isSoftwareAdapter: dev.isSoftwareAdapter,
     alloc: (size: number, dtype: DType): Storage => dev.alloc(size, dtype),
     upload: (data: TypedArray): Storage => dev.upload(data),
-    read: (s: Storage): Promise<TypedArray> => dev.read(s),
+    // a readback also brings back the device-side check words (label/index ranges, finite loss)
+    read: (s: Storage): Promise<TypedArray> => {
+      observeLive();
+      return checks.read(gpuStorage(s));
+    },
+    checkErrors: () => checks.check(),
+    checkFinite: (x, op, tag, nextTag) => checks.checkFinite(gpuStorage(x), op, tag, nextTag),
     free: (s: Storage): void => dev.free(s),
     view: (base: Storage, offset: number, size: number): Storage => dev.view(base, offset, size),
     viewAlignment: dev.viewAlignment,
     copy: (src: Storage, dst: Storage): void => dev.copy(src, dst),
-    flush: (): Promise<void> => dev.flush(),
+    flush: (): Promise<void> => {
+      observeLive();
+      return dev.flush();
+    },
     stats: () => dev.stats(),
     resetStats: () => dev.resetStats(),
     destroy: () => dev.destroy(),

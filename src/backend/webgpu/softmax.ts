@@ -1,7 +1,9 @@
 // WebGPU launchers for softmax / log-softmax and the fused cross-entropy (shaders/softmax.wgsl).
 import type { Storage } from '../types.js';
+import { checkedOpName } from '../device-checks.js';
 import { type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import type { KernelSpec } from './kernel-spec.js';
+import { deviceChecks } from './device-checks.js';
 
 /** threads per row: the smallest power of two in [32, 256] covering the row (or 256) */
 function rowThreads(cols: number): number {
@@ -27,12 +29,14 @@ export function crossEntropy(dev: WebGPUDevice, logits: Storage, labels: Storage
   const ys = gpuStorage(labels);
   const o = gpuStorage(out);
   if (rows === 0) return;
+  const check = deviceChecks(dev).use(checkedOpName('crossEntropy'), 'label');
   dev.dispatch({
     shader: 'softmax', entry: 'cross_entropy', label: 'crossEntropy',
     defines: { LABEL_INT: ys.dtype === 'int32' },
     constants: { WG: rowThreads(cols) },
-    uniforms: new Uniforms().u32(rows, cols).f32(smoothing).u32(0),
-    inputs: [xs, ys], outputs: [o], workgroups: rows,
+    uniforms: new Uniforms().u32(rows, cols).f32(smoothing).u32(check.code),
+    refresh: check.replayed(new Uniforms().u32(rows, cols).f32(smoothing).u32(check.code)),
+    inputs: [xs, ys], outputs: [o, check.buffer], workgroups: rows,
   } satisfies KernelSpec);
 }
 
