@@ -79,3 +79,4 @@ export function l2Penalty(params: Iterable<Tensor>, lambda: number): Tensor {
 
 export { binary as elementwise };
 export * from './functional-conv.js';
+export * from './losses.js';
