@@ -228,6 +228,9 @@ export class Tensor {
   expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
   slice(ranges: readonly (readonly [number, number?, number?] | null)[]): Tensor { return ops.slice(this, ranges); }
+  /** pieces of `sizeOrSections` along axis (torch's Tensor.split) */
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] { return ops.split(this, sizeOrSections, axis); }
+  chunk(chunks: number, axis = 0): Tensor[] { return ops.chunk(this, chunks, axis); }
   gather(indices: Tensor, axis = 0): Tensor { return ops.gather(this, indices, axis); }
   indexSelect(axis: number, indices: Tensor): Tensor { return ops.gather(this, indices, axis); }
   unsqueeze(axis: number): Tensor {

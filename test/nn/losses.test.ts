@@ -3,7 +3,7 @@
 //   python3 test/fixtures/torch-habits-values.py      (Debian python3-torch 1.13)
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/creation.js';
-import { bceWithLogits, l1Loss, logSoftmax, nllLoss, crossEntropy, smoothL1Loss, type Reduction } from '../../src/nn/functional.js';
+import { bceWithLogits, crossEntropy, l1Loss, logSoftmax, mseLoss, nllLoss, smoothL1Loss, type Reduction } from '../../src/nn/functional.js';
 import { tidy } from '../../src/runtime.js';
 import type { Tensor } from '../../src/tensor.js';
 import { devices, expectClose, REDUCTION, useDevice } from '../helpers.js';
@@ -112,6 +112,9 @@ describe.each(devices)('losses against PyTorch on %s', (device) => {
     close(l1.values[1], [5]);
     close(l1.values[2], [0.0, 0.5, 2.0, 1.5, 0.5, 0.5]);
     close(l1.grad, [0.0, 1 / 6, -1 / 6, 1 / 6, -1 / 6, -1 / 6]);
+    const mse = await run((x, reduction) => mseLoss(x, b(), { reduction }), a, [6]);
+    close(mse.values[2], [0, 0.25, 4, 2.25, 0.25, 0.25]);
+    close(mse.values[1], [7]);
     const want: [number, number, number, number[]][] = [
       [1, 0.4791667, 2.875, [0.0, 0.125, 1.5, 1.0, 0.125, 0.125]],
       [0.5, 0.625, 3.75, [0.0, 0.25, 1.75, 1.25, 0.25, 0.25]],

@@ -35,6 +35,8 @@ describe.each(devices)('stack / split / chunk shapes on %s', (device) => {
     expect(split(x, [0, 5]).map((p) => p.shape[0])).toEqual([0, 5]);
     expect(await Promise.all(split(x, [1, 3, 1]).map((p) => p.array()))).toEqual([[0], [1, 2, 3], [4]]);
     expect(stack([x, x.mul(2)], 1).shape).toEqual([5, 2]);
+    expect(x.reshape([1, 5]).chunk(2, 1).map((p) => p.shape)).toEqual([[1, 3], [1, 2]]);
+    expect(x.split([4, 1]).map((p) => p.shape)).toEqual([[4], [1]]);
     expect(stack([tensor(new Float32Array([3]), [])]).shape).toEqual([1]);
   });
 
