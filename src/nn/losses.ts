@@ -53,16 +53,24 @@ export interface NllLossOptions {
 }
 
 /**
- * Negative log-likelihood of int32 class targets under log-probabilities input [N, C], as
- * PyTorch's nll_loss: ℓ_n = −w_{y_n}·input[n, y_n]; 'mean' divides by Σ w_{y_n} over the
+ * Negative log-likelihood of int32 class targets [N] (or [N, d1, ...]) under log-probabilities
+ * input [N, C] (or [N, C, d1, ...]), as PyTorch's nll_loss: ℓ_n = −w_{y_n}·input[n, y_n]; 'mean' divides by Σ w_{y_n} over the
  * non-ignored rows (NaN when every row is ignored, as PyTorch). nllLoss(logSoftmax(x)) is
  * crossEntropy(x).
  */
 export function nllLoss(input: Tensor, target: Tensor, { weight, ignoreIndex = -100, reduction = 'mean' }: NllLossOptions = {}): Tensor {
-  if (input.shape.length !== 2) throw new Error(`webgrad: nllLoss: input must be [N, C] log-probabilities, got [${input.shape}]`);
+  if (input.shape.length < 2) throw new Error(`webgrad: nllLoss: input must be [N, C] or [N, C, d1, ...] log-probabilities, got [${input.shape}]`);
   if (target.dtype !== 'int32') throw new Error(`webgrad: nllLoss: target must be int32 class indices, got ${target.dtype}`);
-  if (target.shape.length !== 1 || target.shape[0] !== input.shape[0])
-    throw new Error(`webgrad: nllLoss: target [${target.shape}] does not match input [${input.shape}]`);
+  const want = [input.shape[0], ...input.shape.slice(2)];
+  if (target.shape.length !== want.length || target.shape.some((d, i) => d !== want[i]))
+    throw new Error(`webgrad: nllLoss: target [${target.shape}] does not match input [${input.shape}] (expected [${want}])`);
+  if (input.shape.length > 2) {
+    // [N, C, d1, ...]: classes last, one row per position, as PyTorch's K-dimensional form
+    const rank = input.shape.length;
+    const rows = input.permute([0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1]).reshape([-1, input.shape[1]]);
+    const loss = nllLoss(rows, target.reshape([-1]), { weight, ignoreIndex, reduction });
+    return reduction === 'none' ? loss.reshape(want) : loss;
+  }
   const classes = input.shape[1];
   if (weight && (weight.shape.length !== 1 || weight.shape[0] !== classes))
     throw new Error(`webgrad: nllLoss: weight [${weight.shape}] must have one entry per class (${classes})`);

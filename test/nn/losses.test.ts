@@ -30,6 +30,12 @@ const cases: OpCase[] = [
     fn: (x, y, w) => nllLoss(x, y, { weight: w, ignoreIndex: 2 }),
     tol: REDUCTION,
   },
+  {
+    name: 'nllLoss mean, K-dimensional [3,4,5]',
+    inputs: [{ shape: [3, 4, 5] }, { shape: [3, 5], dtype: 'int32', range: [0, 4] }],
+    fn: (x, y) => nllLoss(x, y),
+    tol: REDUCTION,
+  },
   { name: 'l1Loss mean [33,7]', inputs: [{ shape: [33, 7] }, { shape: [33, 7] }], fn: (a, b) => l1Loss(a, b), tol: REDUCTION },
   { name: 'smoothL1Loss none, beta 0.7', inputs: [{ shape: [4, 9] }, { shape: [4, 9] }], fn: (a, b) => smoothL1Loss(a, b, { beta: 0.7, reduction: 'none' }) },
   { name: 'smoothL1Loss sum, beta 1', inputs: [{ shape: [129] }, { shape: [129] }], fn: (a, b) => smoothL1Loss(a, b, { reduction: 'sum' }), tol: REDUCTION },
@@ -94,6 +100,16 @@ describe.each(devices)('losses against PyTorch on %s', (device) => {
       close(r.values[2], none);
       close(r.grad, grad);
     }
+    // the K-dimensional form: input [2, 3, 2], target [2, 2] (classes on axis 1), weights [1, 2, 0.5]
+    const xk = [-0.5, -1.0, -1.5, -0.2, -2.0, -3.0, -0.1, -0.7, -0.9, -1.1, -2.5, -0.3];
+    const yk = () => tensor(new Int32Array([0, 2, 1, -100]), [2, 2], { dtype: 'int32' });
+    const kw = () => tensor(new Float32Array([1, 2, 0.5]), [3]);
+    const k = await run((x, reduction) => nllLoss(x, yk(), { weight: kw(), reduction }), xk, [2, 3, 2]);
+    close(k.values[0], [1.0857142]);
+    close(k.values[1], [3.8]);
+    close(k.values[2], [0.5, 1.5, 1.8, 0.0]);
+    close(k.grad, [-0.2857143, 0, 0, 0, 0, -0.1428571, 0, 0, -0.5714286, 0, 0, 0]);
+    expect(await tidy(() => nllLoss(tensor(new Float32Array(xk), [2, 3, 2]), yk(), { reduction: 'none' }).shape)).toEqual([2, 2]);
     // every row ignored: 0 / 0 as PyTorch
     expect(Number.isNaN(await tidy(() => nllLoss(tensor(new Float32Array(lp), [4, 3]), y([-100, -100, -100, -100]))).item())).toBe(true);
     // nllLoss(logSoftmax(x)) is crossEntropy(x)
