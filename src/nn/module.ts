@@ -36,6 +36,8 @@ export class Module {
   private readonly ownModules = new Map<string, Module>();
   /** names registered from fields (not by a register call): they follow the field's value */
   private readonly fieldNames = new Set<string>();
+  /** [key, value, key, value, ...] of the own fields at the last sync (mutated in place: its identity is one of them) */
+  private readonly fieldSnapshot: unknown[] = [];
 
   /** The layer's computation; subclasses override it. */
   forward(_x: Tensor): Tensor {
@@ -82,9 +84,29 @@ export class Module {
    * Registers the Modules and parameter tensors held by own fields that no register call
    * made known; a field-registered name whose field now holds another value follows it (in
    * place, keeping its position), and one whose field no longer holds a module or parameter
-   * is dropped.
+   * is dropped. Fields are examined again only when some field's value changed.
    */
   private syncFields(): void {
+    // fast path: no field changed since the last sync (traversals run often, e.g. every step's clipGradNorm(model.parameters()))
+    const self = this as unknown as Record<string, unknown>;
+    const snap = this.fieldSnapshot;
+    let at = 0;
+    // for-in, not Object.keys: no array allocated (class prototypes have no enumerable keys)
+    for (const k in self) {
+      if (snap[at] !== k || snap[at + 1] !== self[k]) {
+        at = -1;
+        break;
+      }
+      at += 2;
+    }
+    if (at === snap.length) return;
+    const keys = Object.keys(this);
+    this.registerFields(keys);
+    snap.length = 0;
+    for (const k of keys) snap.push(k, self[k]);
+  }
+
+  private registerFields(keys: readonly string[]): void {
     const known = new Set<unknown>([...this.ownParameters.values(), ...this.ownBuffers.values(), ...this.ownModules.values()]);
     const self = this as unknown as Record<string, unknown>;
     for (const name of [...this.fieldNames]) {
@@ -101,7 +123,7 @@ export class Module {
       this.ownParameters.delete(name);
       this.fieldNames.delete(name);
     }
-    for (const name of Object.keys(this)) {
+    for (const name of keys) {
       const v = self[name];
       const isModule = v instanceof Module;
       if ((!isModule && !isParameterField(v)) || known.has(v) || this.fieldNames.has(name)) continue;
