@@ -15,6 +15,7 @@ export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
 export {
   concat, gather, oneHot, where, matmul, softmax, logSoftmax, cast, clamp, reshape, permute, transpose, slice, expand, flatten,
+  stack, split, chunk,
 } from './ops/index.js';
 
 export * as nn from './nn/index.js';

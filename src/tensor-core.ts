@@ -274,6 +274,9 @@ export interface TensorOps {
   slice(ranges: readonly (readonly [number, number?, number?] | null)[]): Tensor;
   gather(indices: Tensor, axis?: number): Tensor;
   indexSelect(axis: number, indices: Tensor): Tensor;
+  /** pieces of `sizeOrSections` along axis (torch's Tensor.split) */
+  split(sizeOrSections: number | readonly number[], axis?: number): Tensor[];
+  chunk(chunks: number, axis?: number): Tensor[];
   unsqueeze(axis: number): Tensor;
   /** Drops one size-1 axis. */
   squeezeAxis(axis: number): Tensor;
@@ -293,7 +296,7 @@ const opMethodNames: Record<keyof TensorOps, true> = {
   elu: true, sigmoid: true, tanh: true, gelu: true, cast: true, matmul: true, softmax: true, logSoftmax: true,
   sum: true, max: true, min: true, argmax: true, argmin: true, mean: true, var: true, sumTo: true,
   reshape: true, view: true, transpose: true, T: true, permute: true, expand: true, flatten: true, slice: true,
-  gather: true, indexSelect: true, unsqueeze: true, squeezeAxis: true,
+  gather: true, indexSelect: true, split: true, chunk: true, unsqueeze: true, squeezeAxis: true,
 };
 for (const name of Object.keys(opMethodNames)) {
   const missing = (): never => {

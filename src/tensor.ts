@@ -70,6 +70,8 @@ const methods: ThisType<Tensor> & TensorOps = {
   slice(ranges) { return ops.slice(this, ranges); },
   gather(indices, axis = 0) { return ops.gather(this, indices, axis); },
   indexSelect(axis, indices) { return reportIndexErrorsAs('indexSelect', () => ops.gather(this, indices, axis)); },
+  split(sizeOrSections, axis = 0) { return ops.split(this, sizeOrSections, axis); },
+  chunk(chunks, axis = 0) { return ops.chunk(this, chunks, axis); },
   unsqueeze(axis) {
     const a = axis < 0 ? axis + this.shape.length + 1 : axis;
     const s = [...this.shape];

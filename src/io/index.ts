@@ -2,8 +2,10 @@
 // helpers live in ./node-fs.js (exported from 'webgrad/node'), so browsers never load node:fs.
 export {
   toSafetensors, fromSafetensors, readSafetensors, parseSafetensors, encodeSafetensors,
-  type HostTensor, type SafetensorsContents,
+  type HostTensor, type SafetensorsContents, type ToSafetensorsOptions,
 } from './safetensors.js';
+export { type FileDType, FILE_DTYPES, halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './dtypes.js';
+export { saveStateDict, loadStateDict } from './state-dict.js';
 export {
   flattenOptimizerState, unflattenOptimizerState, saveOptimizerState, loadOptimizerState, OPTIMIZER_FORMAT,
 } from './checkpoint.js';

@@ -2,21 +2,21 @@
 // reference Python/Rust writer does and read with every check its loader makes:
 //   [u64 little-endian N] [N bytes JSON header, space-padded to 8-byte alignment] [raw data]
 // header: { "__metadata__"?: { string: string }, name: { dtype, shape, data_offsets: [begin, end] } }
-// with offsets relative to the start of the data. webgrad reads and writes F32 and I32.
+// with offsets relative to the start of the data. The element types and their conversions to
+// webgrad's float32 / int32 are in ./dtypes.ts (F64, F16, BF16, I64... are read and converted).
 import { tensor } from '../creation.js';
 import type { DType } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
-
-const DTYPES: Record<string, DType> = { F32: 'float32', I32: 'int32' };
-const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32' };
-/** both supported dtypes are 4 bytes wide */
-const ELEMENT_BYTES = 4;
+import {
+  checkWritable, decodeElements, DEFAULT_FILE_DTYPE, dtypeOf, encodeElements, FILE_DTYPES, fileDTypeBytes, fileDTypeRank,
+  isFileDType, type FileDType,
+} from './dtypes.js';
 /** the reference loader's header-size guard (100 MB): a larger N means a corrupt file */
 const MAX_HEADER_BYTES = 100_000_000;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 
 interface HeaderEntry {
-  dtype: string;
+  dtype: FileDType;
   shape: number[];
   data_offsets: [number, number];
 }
@@ -26,6 +26,13 @@ export interface HostTensor {
   dtype: DType;
   shape: number[];
   data: Float32Array | Int32Array;
+  /** the element type in the file (default F32 / I32; e.g. I64 for PyTorch's long buffers) */
+  fileDtype?: FileDType;
+}
+
+export interface ToSafetensorsOptions {
+  /** per-tensor file dtypes, e.g. { 'bn.num_batches_tracked': 'I64' } (default F32 / I32) */
+  dtypes?: Record<string, FileDType>;
 }
 
 export interface SafetensorsContents {
@@ -37,9 +44,9 @@ function fail(msg: string): never {
   throw new Error(`webgrad: safetensors: ${msg}`);
 }
 
-/** The reference writer's data order: dtype descending in its enum (F32 after I32, so first), then name. */
-function writerOrder(dict: Record<string, Tensor>): string[] {
-  const rank = (name: string): number => (dict[name].dtype === 'float32' ? 0 : 1);
+/** The reference writer's data order: dtype descending in its enum (I64, F64, F32, I32, ...), then name. */
+function writerOrder(dict: Record<string, Tensor>, codes: Record<string, FileDType>): string[] {
+  const rank = (name: string): number => -fileDTypeRank(codes[name]);
   return Object.keys(dict).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -48,8 +55,11 @@ function writerOrder(dict: Record<string, Tensor>): string[] {
  * reference writer does: data ordered by dtype then name, the header listing __metadata__
  * (keys sorted) first, then the tensors in data order, compact JSON padded with spaces.
  */
-export async function toSafetensors(dict: Record<string, Tensor>, metadata?: Record<string, string>): Promise<Uint8Array> {
-  const names = writerOrder(dict);
+export async function toSafetensors(dict: Record<string, Tensor>, metadata?: Record<string, string>, opts: ToSafetensorsOptions = {}): Promise<Uint8Array> {
+  const codes: Record<string, FileDType> = {};
+  for (const name of Object.keys(opts.dtypes ?? {})) if (!(name in dict)) fail(`dtypes names '${name}', which is not in the dict`);
+  for (const [name, t] of Object.entries(dict)) codes[name] = checkWritable(name, t.dtype, opts.dtypes?.[name] ?? DEFAULT_FILE_DTYPE[t.dtype]);
+  const names = writerOrder(dict, codes);
   for (const name of names) if (name === '__metadata__') fail("'__metadata__' is reserved and cannot name a tensor");
   const host: HostTensor[] = [];
   for (const name of names) {
@@ -57,7 +67,7 @@ export async function toSafetensors(dict: Record<string, Tensor>, metadata?: Rec
     if (t.isDisposed) fail(`tensor '${name}' was disposed`);
     const data = await t.data();
     // the float64 CPU reference holds float32 tensors as Float64Array: store them as F32
-    host.push({ dtype: t.dtype, shape: [...t.shape], data: data instanceof Float64Array ? Float32Array.from(data) : data });
+    host.push({ dtype: t.dtype, shape: [...t.shape], data: data instanceof Float64Array ? Float32Array.from(data) : data, fileDtype: codes[name] });
   }
   return encodeSafetensors(names, host, metadata);
 }
@@ -72,9 +82,10 @@ export function encodeSafetensors(names: readonly string[], tensors: readonly Ho
     entries.push(`"__metadata__":{${sorted.join(',')}}`);
   }
   let offset = 0;
+  const codes = tensors.map((t, i) => checkWritable(names[i], t.dtype, t.fileDtype ?? DEFAULT_FILE_DTYPE[t.dtype]));
   tensors.forEach((t, i) => {
-    const bytes = t.data.length * ELEMENT_BYTES;
-    const info = { dtype: CODES[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    const bytes = t.data.length * fileDTypeBytes(codes[i]);
+    const info = { dtype: codes[i], shape: t.shape, data_offsets: [offset, offset + bytes] };
     entries.push(`${JSON.stringify(names[i])}:${JSON.stringify(info)}`);
     offset += bytes;
   });
@@ -90,18 +101,17 @@ export function encodeSafetensors(names: readonly string[], tensors: readonly Ho
   view.setBigUint64(0, BigInt(padded), true);
   out.set(json, 8);
   let at = 8 + padded;
-  for (const t of tensors) {
-    if (LITTLE_ENDIAN) {
+  tensors.forEach((t, i) => {
+    const bytes = t.data.length * fileDTypeBytes(codes[i]);
+    const native = (codes[i] === 'F32' && t.data instanceof Float32Array) || (codes[i] === 'I32' && t.data instanceof Int32Array);
+    if (LITTLE_ENDIAN && native) {
       // the file is little-endian, as the host: one bulk copy (a 25 MB checkpoint in ms, not a second)
-      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.length * ELEMENT_BYTES), at);
-      at += t.data.length * ELEMENT_BYTES;
-      continue;
+      out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, bytes), at);
+    } else {
+      encodeElements(view, at, t.data, codes[i]);
     }
-    for (let i = 0; i < t.data.length; i++, at += ELEMENT_BYTES) {
-      if (t.dtype === 'int32') view.setInt32(at, t.data[i], true);
-      else view.setFloat32(at, t.data[i], true);
-    }
-  }
+    at += bytes;
+  });
   return out;
 }
 
@@ -109,7 +119,7 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): HeaderEntry 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`entry '${name}' is not an object`);
   const e = raw as Partial<HeaderEntry>;
   if (typeof e.dtype !== 'string') fail(`tensor '${name}' has no dtype`);
-  if (!(e.dtype in DTYPES)) fail(`tensor '${name}' has dtype '${e.dtype}'; webgrad reads ${Object.keys(DTYPES).join(' and ')}`);
+  if (!isFileDType(e.dtype)) fail(`tensor '${name}' has dtype '${e.dtype}'; webgrad reads ${FILE_DTYPES.join(', ')}`);
   if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
     fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
   const off = e.data_offsets;
@@ -117,8 +127,8 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): HeaderEntry 
     fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(off)}`);
   if (off[1] > dataBytes) fail(`tensor '${name}' data_offsets [${off}] run past the ${dataBytes} data bytes in the file (truncated?)`);
   const elements = e.shape.reduce((a, b) => a * b, 1);
-  if (elements * ELEMENT_BYTES !== off[1] - off[0])
-    fail(`tensor '${name}': shape [${e.shape}] of ${e.dtype} needs ${elements * ELEMENT_BYTES} bytes but data_offsets [${off}] hold ${off[1] - off[0]}`);
+  const need = elements * fileDTypeBytes(e.dtype);
+  if (need !== off[1] - off[0]) fail(`tensor '${name}': shape [${e.shape}] of ${e.dtype} needs ${need} bytes but data_offsets [${off}] hold ${off[1] - off[0]}`);
   return e as HeaderEntry;
 }
 
@@ -183,13 +193,10 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
   checkDataLayout(entries, dataBytes, n);
   const tensors: Record<string, HostTensor> = {};
   for (const [name, e] of entries) {
-    const dtype = DTYPES[e.dtype];
-    const count = (e.data_offsets[1] - e.data_offsets[0]) / ELEMENT_BYTES;
-    const data = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
-    // DataView reads: the data need not be 4-byte aligned in the file, and the file is little-endian
-    const base = dataStart + e.data_offsets[0];
-    for (let i = 0; i < count; i++) data[i] = dtype === 'int32' ? view.getInt32(base + 4 * i, true) : view.getFloat32(base + 4 * i, true);
-    tensors[name] = { dtype, shape: e.shape, data };
+    const count = (e.data_offsets[1] - e.data_offsets[0]) / fileDTypeBytes(e.dtype);
+    // DataView reads: the data need not be aligned in the file, and the file is little-endian
+    const data = decodeElements(view, dataStart + e.data_offsets[0], count, e.dtype, name);
+    tensors[name] = { dtype: dtypeOf(e.dtype), shape: e.shape, data, fileDtype: e.dtype };
   }
   return { tensors, metadata };
 }

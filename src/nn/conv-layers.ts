@@ -4,6 +4,7 @@ import { full } from '../creation.js';
 import type { ConvActivation } from '../backend/types.js';
 import { pair } from '../ops/conv.js';
 import { Random } from '../random.js';
+import { noGrad } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 import * as F from './functional-conv.js';
 import { kaimingUniform, uniform } from './init.js';
@@ -86,12 +87,19 @@ export interface BatchNormLayerOptions {
   trackRunningStats?: boolean;
 }
 
-/** batch statistics in training (running ones updated), running statistics in eval */
+/**
+ * Batch statistics in training (running ones updated), running statistics in eval. The state
+ * is named as PyTorch's: weight, bias, and the buffers running_mean, running_var and
+ * num_batches_tracked (an int32 scalar here, int64 in PyTorch; wg.io.saveStateDict writes it
+ * as I64), so state dicts load both ways strictly.
+ */
 abstract class BatchNorm extends Module {
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
   readonly runningMean: Tensor | null;
   readonly runningVar: Tensor | null;
+  /** training forward passes so far (PyTorch's num_batches_tracked) */
+  readonly numBatchesTracked: Tensor | null;
 
   constructor(readonly numFeatures: number, readonly opts: BatchNormLayerOptions = {}) {
     super();
@@ -99,18 +107,40 @@ abstract class BatchNorm extends Module {
     this.weight = affine ? this.registerParameter('weight', full([numFeatures], 1)) : null;
     this.bias = affine ? this.registerParameter('bias', full([numFeatures], 0)) : null;
     const track = opts.trackRunningStats ?? true;
-    this.runningMean = track ? this.registerBuffer('runningMean', full([numFeatures], 0)) : null;
-    this.runningVar = track ? this.registerBuffer('runningVar', full([numFeatures], 1)) : null;
+    this.runningMean = track ? this.registerBuffer('running_mean', full([numFeatures], 0)) : null;
+    this.runningVar = track ? this.registerBuffer('running_var', full([numFeatures], 1)) : null;
+    this.numBatchesTracked = track ? this.registerBuffer('num_batches_tracked', full([], 0, { dtype: 'int32' })) : null;
   }
 
   protected abstract checkRank(x: Tensor): void;
 
   override forward(x: Tensor): Tensor {
     this.checkRank(x);
-    return F.batchNorm(x, this.runningMean, this.runningVar, {
+    const y = F.batchNorm(x, this.runningMean, this.runningVar, {
       weight: this.weight, bias: this.bias, training: this.training || this.runningMean === null,
       momentum: this.opts.momentum ?? 0.1, eps: this.opts.eps ?? 1e-5,
     });
+    if (this.training && this.numBatchesTracked) {
+      // one int32 add on the device: no readback in the step (PyTorch's num_batches_tracked.add_(1))
+      const next = noGrad(() => this.numBatchesTracked!.add(1));
+      this.numBatchesTracked.assign(next);
+      next.dispose();
+    }
+    return y;
+  }
+
+  /** webgrad files before PyTorch naming held runningMean / runningVar and no counter (kept 0). */
+  protected override upgradeStateDict(dict: Record<string, Tensor>, prefix: string, log: string[]): string[] {
+    if (!this.runningMean) return [];
+    let legacy = false;
+    for (const [old, now] of [['runningMean', 'running_mean'], ['runningVar', 'running_var']]) {
+      if (!(`${prefix}${old}` in dict) || `${prefix}${now}` in dict) continue;
+      dict[`${prefix}${now}`] = dict[`${prefix}${old}`];
+      delete dict[`${prefix}${old}`];
+      log.push(`${prefix}${old} → ${prefix}${now}`);
+      legacy = true;
+    }
+    return legacy ? [`${prefix}num_batches_tracked`] : [];
   }
 
   protected override extraRepr(): string { return `${this.numFeatures}`; }

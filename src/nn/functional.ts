@@ -60,12 +60,12 @@ export function multiMarginLoss(scores: Tensor, labels: Tensor, { margin = 1 } =
   return hingeRows('multiMarginLoss', scores, labels, margin).mean().mul(1 / scores.shape[1]);
 }
 
-/** Mean (or sum) of squared differences. */
-export function mseLoss(pred: Tensor, target: Tensor, { reduction = 'mean' }: { reduction?: 'mean' | 'sum' } = {}): Tensor {
+/** Mean (or sum, or 'none': each) of squared differences. */
+export function mseLoss(pred: Tensor, target: Tensor, { reduction = 'mean' }: { reduction?: 'mean' | 'sum' | 'none' } = {}): Tensor {
   if (pred.shape.length !== target.shape.length || pred.shape.some((d, i) => d !== target.shape[i]))
     throw new Error(`webgrad: mseLoss: prediction [${pred.shape}] and target [${target.shape}] differ in shape`);
   const sq = pred.sub(target).square();
-  return reduction === 'sum' ? sq.sum() : sq.mean();
+  return reduction === 'none' ? sq : reduction === 'sum' ? sq.sum() : sq.mean();
 }
 
 /** λ·Σ_W Σ w² over the given tensors: the course's L2 regularisation R(W), added to the data loss. */
@@ -81,3 +81,4 @@ export function l2Penalty(params: Iterable<Tensor>, lambda: number): Tensor {
 
 export { binary as elementwise };
 export * from './functional-conv.js';
+export * from './losses.js';

@@ -1,9 +1,14 @@
 // The Module base (torch.nn.Module): a tree of named parameters, buffers and child modules.
-// Everything is registered explicitly (registerParameter / registerBuffer / registerModule),
-// which fixes the dotted names ('0.weight', 'encoder.fc1.bias') and their order, as
-// PyTorch's attribute-assignment order does.
+// They are registered explicitly (registerParameter / registerBuffer / registerModule), or
+// found as fields, as PyTorch's __setattr__ registers `self.fc = nn.Linear(...)`: a field
+// holding a Module, or a float32 leaf tensor with requiresGrad (`w = wg.randn(s, { requiresGrad:
+// true })`), is registered under the field's name. Class fields are assigned after the base
+// constructor returns, so the fields are discovered lazily, at every traversal (parameters(),
+// stateDict(), ...), walking the own enumerable properties in their assignment order: that
+// is PyTorch's order, and a field reassigned later is picked up too. (A Proxy would see each
+// assignment, but it changes `this` identity, breaks #private fields, and costs every access.)
 import { keep, noGrad } from '../runtime.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 export interface LoadStateDictOptions {
   /** every key of the model must be in the dict and nothing else (default true) */
@@ -13,7 +18,13 @@ export interface LoadStateDictOptions {
 export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
+  /** keys of an older webgrad format renamed on load, as 'old → new' (present only when there were some) */
+  migratedKeys?: string[];
 }
+
+/** a field value registered as a parameter: a live float32 leaf that wants a gradient */
+const isParameterField = (v: unknown): v is Tensor =>
+  v instanceof Tensor && v.requiresGrad && v.node === null && !v.isDisposed && v.dtype === 'float32';
 
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -23,6 +34,10 @@ export class Module {
   private readonly ownParameters = new Map<string, Tensor>();
   private readonly ownBuffers = new Map<string, Tensor>();
   private readonly ownModules = new Map<string, Module>();
+  /** names registered from fields (not by a register call): they follow the field's value */
+  private readonly fieldNames = new Set<string>();
+  /** [key, value, key, value, ...] of the own fields at the last sync (mutated in place: its identity is one of them) */
+  private readonly fieldSnapshot: unknown[] = [];
 
   /** The layer's computation; subclasses override it. */
   forward(_x: Tensor): Tensor {
@@ -65,21 +80,86 @@ export class Module {
     return m;
   }
 
+  /**
+   * Registers the Modules and parameter tensors held by own fields that no register call
+   * made known; a field-registered name whose field now holds another value follows it (in
+   * place, keeping its position), and one whose field no longer holds a module or parameter
+   * is dropped. Fields are examined again only when some field's value changed.
+   */
+  private syncFields(): void {
+    // fast path: no field changed since the last sync (traversals run often, e.g. every step's clipGradNorm(model.parameters()))
+    const self = this as unknown as Record<string, unknown>;
+    const snap = this.fieldSnapshot;
+    let at = 0;
+    // for-in, not Object.keys: no array allocated (class prototypes have no enumerable keys)
+    for (const k in self) {
+      if (snap[at] !== k || snap[at + 1] !== self[k]) {
+        at = -1;
+        break;
+      }
+      at += 2;
+    }
+    if (at === snap.length) return;
+    const keys = Object.keys(this);
+    this.registerFields(keys);
+    snap.length = 0;
+    for (const k of keys) snap.push(k, self[k]);
+  }
+
+  private registerFields(keys: readonly string[]): void {
+    const known = new Set<unknown>([...this.ownParameters.values(), ...this.ownBuffers.values(), ...this.ownModules.values()]);
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of [...this.fieldNames]) {
+      const v = self[name];
+      const map: Map<string, unknown> | null = v instanceof Module ? this.ownModules : isParameterField(v) ? this.ownParameters : null;
+      if (map?.get(name) === v) continue;
+      if (map?.has(name) && !known.has(v)) {
+        // reassigned to the same kind: Map.set keeps the name's position, as a dict key in PyTorch
+        map.set(name, v instanceof Tensor ? keep(v) : v);
+        known.add(v);
+        continue;
+      }
+      this.ownModules.delete(name);
+      this.ownParameters.delete(name);
+      this.fieldNames.delete(name);
+    }
+    for (const name of keys) {
+      const v = self[name];
+      const isModule = v instanceof Module;
+      if ((!isModule && !isParameterField(v)) || known.has(v) || this.fieldNames.has(name)) continue;
+      if (this.ownParameters.has(name) || this.ownBuffers.has(name) || this.ownModules.has(name))
+        throw new Error(`webgrad: ${this.constructor.name}: field '${name}' holds a ${isModule ? 'module' : 'parameter'} but '${name}' is already registered with another value`);
+      if (isModule) this.ownModules.set(name, v);
+      else this.ownParameters.set(name, keep(v as Tensor));
+      this.fieldNames.add(name);
+    }
+  }
+
+  private ownModuleMap(): Map<string, Module> {
+    this.syncFields();
+    return this.ownModules;
+  }
+
   // ---- traversal ---------------------------------------------------------------------------
 
   /** [name, module] for the direct children, in registration order. */
   namedChildren(): [string, Module][] {
-    return [...this.ownModules];
+    return [...this.ownModuleMap()];
   }
 
   children(): Module[] {
-    return [...this.ownModules.values()];
+    return [...this.ownModuleMap().values()];
   }
 
-  /** This module and every descendant, depth first, with dotted names ('' for this one). */
-  namedModules(prefix = ''): [string, Module][] {
+  /**
+   * This module and every descendant, depth first, with dotted names ('' for this one). A
+   * module reachable twice (shared, or a field pointing back up) is listed once, as PyTorch.
+   */
+  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
     const out: [string, Module][] = [[prefix, this]];
-    for (const [name, m] of this.ownModules) out.push(...m.namedModules(prefix ? `${prefix}.${name}` : name));
+    for (const [name, m] of this.ownModuleMap()) out.push(...m.namedModules(prefix ? `${prefix}.${name}` : name, seen));
     return out;
   }
 
@@ -150,9 +230,13 @@ export class Module {
    * first (missing and unexpected keys when strict, shapes and dtypes always) and throws one
    * error naming every problem, leaving the model untouched.
    */
-  loadStateDict(dict: Record<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): LoadStateDictResult {
+  loadStateDict(given: Record<string, Tensor>, { strict = true }: LoadStateDictOptions = {}): LoadStateDictResult {
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in dict));
+    const dict = { ...given };
+    const migratedKeys: string[] = [];
+    const optional = new Set<string>();
+    for (const [prefix, m] of this.namedModules()) for (const k of m.upgradeStateDict(dict, prefix ? `${prefix}.` : '', migratedKeys)) optional.add(k);
+    const missingKeys = Object.keys(own).filter((k) => !(k in dict) && !optional.has(k));
     const unexpectedKeys = Object.keys(dict).filter((k) => !(k in own));
     const problems: string[] = [];
     if (strict && missingKeys.length) problems.push(`missing keys: ${missingKeys.join(', ')}`);
@@ -176,7 +260,16 @@ export class Module {
         copy.dispose(); // the target holds the storage now
       }
     });
-    return { missingKeys, unexpectedKeys };
+    return migratedKeys.length ? { missingKeys, unexpectedKeys, migratedKeys } : { missingKeys, unexpectedKeys };
+  }
+
+  /**
+   * Renames this module's keys of an older format in `dict` (a copy, keys prefixed by
+   * `prefix`) to the current names, logging each as 'old → new', and returns keys the old
+   * format did not have (not reported missing). PyTorch's _load_from_state_dict versioning.
+   */
+  protected upgradeStateDict(_dict: Record<string, Tensor>, _prefix: string, _log: string[]): string[] {
+    return [];
   }
 
   /** Frees every parameter and buffer (and their gradients). */
@@ -198,6 +291,7 @@ export class Module {
   }
 
   private describe(indent: string): string {
+    this.syncFields();
     const own = [...this.ownParameters.values()].reduce((n, p) => n + p.size, 0);
     const count = own ? `  # ${own.toLocaleString('en-US')} params` : '';
     const head = `${this.constructor.name}(${this.extraRepr()}`;

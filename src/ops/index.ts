@@ -33,4 +33,5 @@ export * from './movement.js';
 export * from './pool.js';
 export * from './reduce.js';
 export * from './softmax.js';
+export * from './stack.js';
 export type { OpName, OpParams, OpRule } from './registry.js';
