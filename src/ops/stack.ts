@@ -1,7 +1,7 @@
 // stack / split / chunk (torch.stack, torch.split, torch.chunk), composed from reshape, concat
 // and slice: their gradients come from those ops' rules (concat's backward slices, slice's
 // scatters into zeros), so there is no kernel or backward of their own to keep in step.
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor-core.js';
 import { concat, reshape, slice } from './movement.js';
 import { normAxis } from './registry.js';
 
