@@ -7,3 +7,4 @@ export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearWarmup, OneCycleLR, type OneCycleOptions,
 } from './lr-scheduler.js';
 export { clipGradNorm } from './clip.js';
+export { Muon, type MuonOptions, zeropowerNewtonSchulz, NS_COEFFICIENTS } from './muon.js';
