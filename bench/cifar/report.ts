@@ -72,6 +72,16 @@ function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, 
   ];
 }
 
+/** GPU time per kernel label over the profiled steps (RunResult.kernels), per step, largest first */
+export function kernelTable(r: RunResult): string {
+  const kernels = [...(r.kernels ?? [])].sort((a, b) => b.milliseconds - a.milliseconds);
+  const steps = r.profileSteps ?? 1;
+  const total = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+  const lines = kernels.map((k) => `${k.label.padEnd(40)} ${(k.calls / steps).toFixed(0).padStart(6)} ${(k.milliseconds / steps).toFixed(1).padStart(10)} ${((100 * k.milliseconds) / total).toFixed(1).padStart(6)}%`);
+  return [`${'kernel'.padEnd(40)} ${'calls'.padStart(6)} ${'ms/step'.padStart(10)} ${'share'.padStart(7)}`, ...lines,
+    `${'total'.padEnd(40)} ${(kernels.reduce((s, k) => s + k.calls, 0) / steps).toFixed(0).padStart(6)} ${(total / steps).toFixed(1).padStart(10)}`].join('\n');
+}
+
 export function resultTable(r: RunResult, cfg?: TrainConfig): string {
   const rows: [string, string][] = [
     ['model', `${r.model} (${(r.forwardFlopsPerImage / 1e6).toFixed(2)} MFLOP fwd/image, ${r.parameters} params)`],
