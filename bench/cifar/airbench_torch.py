@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch replica of webgrad's `airbench` model and recipe (demo/src/airbench-net.ts,
 demo/src/airbench-recipe.ts; airbench94_muon.py at KellerJordan/cifar10-airbench commit 096d14d,
-with webgrad's documented deviations: tanh GELU, zero-padded translations, float32 Newton-Schulz).
+with webgrad's documented deviations: tanh GELU, float32 Newton-Schulz).
 
   /usr/bin/python3 bench/cifar/airbench_torch.py parity
       reads test/fixtures/airbench-parity/input.safetensors (webgrad's initial weights, images,
@@ -163,21 +163,20 @@ class Muon:
 
 
 def augment(images_u8, params, mean, std):
-    """webgrad's augmentImages: out(y, x) = src(y + dy, (flip ? W-1-x : x) + dx), 0 outside, then normalised"""
+    """webgrad's augmentImages with padding 'reflect': out(y, x) = src(y + dy, (flip ? W-1-x : x) + dx),
+    sources outside the image reflected about the edge pixel (airbench's F.pad(..., "reflect")), then normalised"""
     n, c, h, w = images_u8.shape
-    x = images_u8.float() / 255
-    out = torch.zeros_like(x)
+    x = (images_u8.float() / 255 - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    out = torch.empty_like(x)
     for i in range(n):
         dy, dx, flip = (int(v) for v in params[i])
         img = x[i].flip(-1) if flip else x[i]
         # flipping first then shifting by dx reads src column (W-1-x)+dx: shift the flipped image by -dx
         sx = -dx if flip else dx
-        ys, yd = max(0, dy), max(0, -dy)
-        xs, xd = max(0, sx), max(0, -sx)
-        hh, ww = h - abs(dy), w - abs(sx)
-        out[i, :, yd:yd + hh, xd:xd + ww] = img[:, ys:ys + hh, xs:xs + ww]
-    # padding is 0 before normalisation, as webgrad (and torchvision)
-    return (out - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+        r = max(abs(dy), abs(sx), 1)
+        padded = F.pad(img[None], (r, r, r, r), mode="reflect")[0]
+        out[i] = padded[:, r + dy:r + dy + h, r + sx:r + sx + w]
+    return out
 
 
 def make_optimizers(net, batch, recipe):

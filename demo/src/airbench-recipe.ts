@@ -4,8 +4,8 @@
 // (0.053) and the head (0.67), weight decay 2e-6·batch / lr; Muon (lr 0.24, momentum 0.6,
 // Nesterov, 3 Newton–Schulz steps, weights renormalised) for the conv filters; every lr decays
 // linearly to 0; flips that alternate by epoch; ±2 px translations; test-time augmentation
-// (mirror + ±1 px translate). Deviations: translations and test views pad with zeros (webgrad's
-// augment kernel) where airbench reflects; Newton–Schulz runs in float32 where airbench uses bfloat16.
+// (mirror + ±1 px translate), shifted-in pixels reflected as airbench's reflect padding.
+// Deviation: Newton–Schulz runs in float32 where airbench uses bfloat16.
 import * as wg from '../../src/index.js';
 import type { AirbenchNet } from './airbench-net.js';
 
@@ -172,7 +172,7 @@ export function airbenchBatch(set: wg.data.ImageSet, d: AirbenchBatchDecision): 
   const { images, labels } = wg.data.gatherImages(set, d.indices);
   const layout = { batch: d.indices.length, channels: set.channels, height: set.height, width: set.width };
   return {
-    x: wg.data.augmentImagesTensor(images, layout, { normalize: AIRBENCH_NORMALIZE, params: d.params }),
+    x: wg.data.augmentImagesTensor(images, layout, { normalize: AIRBENCH_NORMALIZE, params: d.params, padding: 'reflect' }),
     y: wg.tensor(labels, [layout.batch], { dtype: 'int32' }),
   };
 }

@@ -145,6 +145,8 @@ export interface AugmentArgs {
   batch: number; channels: number; height: number; width: number;
   scale: readonly number[];
   offset: readonly number[];
+  /** sources outside the image mirror back in (PyTorch's 'reflect' padding: −1 → 1) instead of reading 0; shifts must stay under the image size */
+  reflect?: boolean;
 }
 
 export interface KernelSignatures {

@@ -45,6 +45,8 @@ export interface AugmentBatchOptions {
    * (schemes the random draw does not cover: airbench's alternating flips, test-time views)
    */
   params?: Int32Array;
+  /** 'reflect': shifted-in pixels mirror the image (PyTorch's reflect pad, airbench's translations); default 'zeros' */
+  padding?: 'zeros' | 'reflect';
 }
 
 /** The signature of augmentBatch, so a DataLoader can take another implementation (e.g. a GPU one). */
@@ -124,7 +126,7 @@ function checkLength(what: string, length: number, layout: BatchLayout): void {
  */
 export function augmentBatch(images: Uint8Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Float32Array {
   checkLength('augmentBatch', images.length, layout);
-  const args = augmentArgs(layout, opts.normalize);
+  const args = { ...augmentArgs(layout, opts.normalize), reflect: opts.padding === 'reflect' };
   const params = opts.params ?? drawAugmentParams(layout.batch, opts.augment, opts.random);
   if (params.length !== 3 * layout.batch) throw new Error(`webgrad: augmentBatch: params has ${params.length} values; want 3 per image (${3 * layout.batch})`);
   const out = new Float32Array(images.length);
@@ -149,7 +151,7 @@ export function packBytes(bytes: Uint8Array): Int32Array {
  */
 export function augmentImagesTensor(images: Uint8Array | Float32Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Tensor {
   checkLength('augmentImagesTensor', images.length, layout);
-  const args = augmentArgs(layout, opts.normalize);
+  const args = { ...augmentArgs(layout, opts.normalize), reflect: opts.padding === 'reflect' };
   const params = opts.params ?? drawAugmentParams(layout.batch, opts.augment, opts.random);
   if (params.length !== 3 * layout.batch) throw new Error(`webgrad: augmentImagesTensor: params has ${params.length} values; want 3 per image (${3 * layout.batch})`);
   const be = getBackend();
