@@ -64,6 +64,11 @@ export class ProgressPrinter {
 
 /** the run's training settings in words: what the config knows and the result does not (schedule, weight decay, augmentation) */
 function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, string][] {
+  if (r.model === 'airbench')
+    return [
+      ['optimizer', `airbench94's: Nesterov SGD (biases, head) + Muon (conv filters), linear decay, batch ${r.batch}`],
+      ['augmentation', 'flips alternating by epoch + ±2 px shifts (reflect); test-time mirror + ±1 px'],
+    ];
   if (!cfg) return [['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`]];
   const decay = cfg.weightDecay > 0 ? `, weight decay ${cfg.weightDecay}` : '';
   return [
