@@ -4,7 +4,7 @@
 import { cropPadding } from '../demo/src/config.js';
 import { parseArgs } from './cifar/args.js';
 import { runDemo } from './cifar/driver.js';
-import { ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
+import { kernelTable, ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
 
 async function main(): Promise<void> {
   let args;
@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   progress.finish();
   const { result } = run;
   console.log(`\n${resultTable(result, args.config)}`);
+  console.log(`\nforward FLOPs per image: ${(result.forwardFlopsPerImage / 1e6).toFixed(1)} M (a training step ≈ 3× that per image)`);
+  if (result.kernels?.length)
+    console.log(`\nGPU time per kernel over ${result.profileSteps} profiled training step(s) after the run (wg.profileKernels):\n${kernelTable(result)}`);
   const { losses, ...summary } = result;
   writeJson(args.jsonPath, {
     ...summary,

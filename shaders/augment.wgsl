@@ -3,7 +3,8 @@
 // bits 8·(i mod 4) of word i/4), or float32 (variant FLOAT_INPUT). Per image n, PARAMS holds
 // (dy, dx, flip) drawn on the host: output pixel (y, x) reads source (y + dy, x' + dx) with
 // x' = W − 1 − x when flip ≠ 0, else x; a source outside the image reads 0 (zero padding, as
-// torchvision's RandomCrop(padding) then RandomHorizontalFlip). The value v becomes
+// torchvision's RandomCrop(padding) then RandomHorizontalFlip), or with REFLECT mirrors back in
+// about the edge pixel (PyTorch's 'reflect' padding, as airbench: −1 → 1, H → H − 2). The value v becomes
 // v · scale[c] + offset[c] (per-channel normalisation folded into one affine map).
 
 override WG: u32 = 256;
@@ -32,6 +33,13 @@ fn pixel(index: u32) -> f32 {
 #endif
 }
 
+/** i mirrored into [0, n) about the edge pixels (one reflection: |shift| < n) */
+fn reflect1(i: i32, n: i32) -> i32 {
+  if (i < 0) { return min(-i, n - 1); }
+  if (i >= n) { return max(2 * n - 2 - i, 0); }
+  return i;
+}
+
 @compute @workgroup_size(WG)
 fn augment(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid.x;
@@ -46,9 +54,15 @@ fn augment(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
   let flip = PARAMS[3u * n + 2u];
   let sy = i32(y) + dy;
   let sx = select(i32(x), i32(u.width) - 1 - i32(x), flip != 0) + dx;
+#if REFLECT
+  let ry = reflect1(sy, i32(u.height));
+  let rx = reflect1(sx, i32(u.width));
+  let v = pixel((plane * u.height + u32(ry)) * u.width + u32(rx));
+#else
   var v = 0.0;
   if (sy >= 0 && sy < i32(u.height) && sx >= 0 && sx < i32(u.width)) {
     v = pixel((plane * u.height + u32(sy)) * u.width + u32(sx));
   }
+#endif
   OUT[i] = v * u.scale[c / 4u][c % 4u] + u.offset[c / 4u][c % 4u];
 }

@@ -9,7 +9,7 @@ export interface BenchArgs {
 }
 
 export const USAGE = `usage: npm run bench -- [flags]
-  --model convnetjs|linear-softmax|linear-svm|mlp|vgg-bn   (default convnetjs)
+  --model convnetjs|linear-softmax|linear-svm|mlp|vgg-bn|airbench   (default convnetjs)
   --epochs N          (default 1)          --steps N     stop after N steps in all
   --batch N           (default 64)         --optimizer sgd|momentum|adam|adamw (default momentum 0.9)
   --lr X              (default: per model) --augment / --no-augment (flip + crop, default off)
@@ -22,6 +22,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --data DIR          CIFAR-10 folder (default $WEBGRAD_DATA, then ../shared/datasets/cifar10)
   --synthetic         tiny generated images instead of CIFAR-10 (a smoke test)
   --trainLimit N / --testLimit N   use only the first N images
+  --profileSteps N    after training, profile N more steps per kernel (default 1 for airbench, else 0)
   --json FILE         (default bench/results/cifar.json)
   --peer tfjs|tfjs-webgl|tfjs,tfjs-webgl   also train the same net with TensorFlow.js's WebGPU
                       and/or WebGL backend for --steps steps, on the same adapter`;

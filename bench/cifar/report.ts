@@ -65,6 +65,11 @@ export class ProgressPrinter {
 
 /** the run's training settings in words: what the config knows and the result does not (schedule, weight decay, augmentation) */
 function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, string][] {
+  if (r.model === 'airbench')
+    return [
+      ['optimizer', `airbench94's: Nesterov SGD (biases, head) + Muon (conv filters), linear decay, batch ${r.batch}`],
+      ['augmentation', 'flips alternating by epoch + ±2 px shifts (reflect); test-time mirror + ±1 px'],
+    ];
   if (!cfg) return [['optimizer', `${r.optimizer}, lr ${r.lr}, batch ${r.batch}`]];
   const decay = cfg.weightDecay > 0 ? `, weight decay ${cfg.weightDecay}` : '';
   return [
@@ -72,6 +77,16 @@ function describeTraining(r: RunResult, cfg: TrainConfig | undefined): [string, 
     ['augmentation', cfg.augment ? `horizontal flip + random crop, shifts up to ±${cropPadding(cfg)} px` : 'none'],
     ['training step', cfg.compile ? 'compiled (wg.compile: recorded once, replayed)' : 'eager (--no-compile)'],
   ];
+}
+
+/** GPU time per kernel label over the profiled steps (RunResult.kernels), per step, largest first */
+export function kernelTable(r: RunResult): string {
+  const kernels = [...(r.kernels ?? [])].sort((a, b) => b.milliseconds - a.milliseconds);
+  const steps = r.profileSteps ?? 1;
+  const total = kernels.reduce((sum, k) => sum + k.milliseconds, 0);
+  const lines = kernels.map((k) => `${k.label.padEnd(40)} ${(k.calls / steps).toFixed(0).padStart(6)} ${(k.milliseconds / steps).toFixed(1).padStart(10)} ${((100 * k.milliseconds) / total).toFixed(1).padStart(6)}%`);
+  return [`${'kernel'.padEnd(40)} ${'calls'.padStart(6)} ${'ms/step'.padStart(10)} ${'share'.padStart(7)}`, ...lines,
+    `${'total'.padEnd(40)} ${(kernels.reduce((s, k) => s + k.calls, 0) / steps).toFixed(0).padStart(6)} ${(total / steps).toFixed(1).padStart(10)}`].join('\n');
 }
 
 export function resultTable(r: RunResult, cfg?: TrainConfig): string {

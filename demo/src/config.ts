@@ -1,7 +1,7 @@
 // One training configuration, shared by the page's form, the worker, URL parameters and
 // the `npm run bench` command line, so each setting has one name and one default.
 
-export const MODEL_NAMES = ['convnetjs', 'linear-softmax', 'linear-svm', 'mlp', 'vgg-bn'] as const;
+export const MODEL_NAMES = ['convnetjs', 'linear-softmax', 'linear-svm', 'mlp', 'vgg-bn', 'airbench'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 export const OPTIMIZER_NAMES = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
@@ -51,6 +51,8 @@ export interface TrainConfig {
    * name: 'tfjs' (its WebGPU backend), 'tfjs-webgl' (its WebGL backend); "tfjs,tfjs-webgl" both.
    */
   peer?: PeerName[];
+  /** after training, run this many more training steps under wg.profileKernels and report GPU time per kernel (undefined: 1 for airbench, else 0) */
+  profileSteps?: number;
 }
 
 /** Learning rates that train each model in a first epoch without tuning. */
@@ -60,6 +62,8 @@ export const DEFAULT_LR: Record<ModelName, Record<OptimizerName, number>> = {
   mlp: { sgd: 5e-2, momentum: 1e-2, adam: 1e-3, adamw: 1e-3 },
   convnetjs: { sgd: 5e-2, momentum: 1e-2, adam: 1e-3, adamw: 1e-3 },
   'vgg-bn': { sgd: 1e-1, momentum: 5e-2, adam: 1e-3, adamw: 1e-3 },
+  // unused: airbench trains with its own optimizers and learning rates (demo/src/airbench-recipe.ts)
+  airbench: { sgd: 0.053, momentum: 0.053, adam: 0.053, adamw: 0.053 },
 };
 
 /**
@@ -68,7 +72,7 @@ export const DEFAULT_LR: Record<ModelName, Record<OptimizerName, number>> = {
  * the others use torchvision's usual CIFAR-10 recipe, RandomCrop(32, padding=4).
  */
 export const DEFAULT_CROP_PAD: Record<ModelName, number> = {
-  'linear-softmax': 4, 'linear-svm': 4, mlp: 4, convnetjs: 2, 'vgg-bn': 4,
+  'linear-softmax': 4, 'linear-svm': 4, mlp: 4, convnetjs: 2, 'vgg-bn': 4, airbench: 2,
 };
 
 export function cropPadding(cfg: TrainConfig): number {
@@ -149,6 +153,7 @@ export function applySetting(cfg: TrainConfig, key: string, value: string): void
     case 'tune': cfg.tune = flag(value); break;
     case 'compile': cfg.compile = flag(value); break;
     case 'schedule': cfg.schedule = oneOf(key, value, SCHEDULE_NAMES); break;
+    case 'profileSteps': cfg.profileSteps = nonNegativeInt(key, value); break;
     case 'peer': cfg.peer = value.split(',').map((name) => oneOf(key, name.trim(), PEER_NAMES)); break;
     default: throw new Error(`unknown setting '${key}'`);
   }

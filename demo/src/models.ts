@@ -1,6 +1,7 @@
 // The models the demo and the benchmark train, built from webgrad's public nn modules, and
 // their forward FLOP counts (so a throughput figure can be turned into GFLOP/s).
 import * as wg from '../../src/index.js';
+import { AIRBENCH94_WIDTHS, AirbenchNet, airbenchForwardFlops } from './airbench-net.js';
 import type { ModelName } from './config.js';
 
 type Module = wg.nn.Module;
@@ -74,6 +75,9 @@ export function buildModel(name: ModelName, seed: number): Module {
       return convnetjs();
     case 'vgg-bn':
       return vggBn();
+    case 'airbench':
+      // its whitening filters are set from training images by the session (AirbenchNet.initWhitening)
+      return new AirbenchNet(AIRBENCH94_WIDTHS, seed);
   }
 }
 
@@ -104,6 +108,8 @@ export function forwardFlopsPerImage(name: ModelName): number {
       }
       return flops + 2 * channels * size * size * CLASSES;
     }
+    case 'airbench':
+      return airbenchForwardFlops();
   }
 }
 

@@ -55,6 +55,9 @@ export interface RunResult {
   /** the matmul variant used per shape class (WebGPU), and how it was chosen */
   matmulVariants?: Record<string, string>;
   losses: { step: number; loss: number }[];
+  /** GPU milliseconds per kernel label over `profileSteps` extra training steps (wg.profileKernels), when profiled */
+  kernels?: { label: string; calls: number; milliseconds: number }[];
+  profileSteps?: number;
   /** one per --peer name, in the order given */
   peers?: PeerResult[];
 }

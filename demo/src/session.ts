@@ -4,6 +4,8 @@
 import * as wg from '../../src/index.js';
 import { cropPadding, learningRate, type TrainConfig } from './config.js';
 import { CIFAR_NORMALIZE } from './data.js';
+import { AirbenchNet } from './airbench-net.js';
+import { AIRBENCH94, AirbenchLoader, AirbenchOptimizer, airbenchEvaluate, airbenchLoss, normalizedImages } from './airbench-recipe.js';
 import { buildModel, firstLayerWeights, forwardFlopsPerImage, lossFor } from './models.js';
 import type { FromWorker, PerStepCounts, RunResult } from './protocol.js';
 
@@ -82,6 +84,43 @@ export async function postSamples(model: Module, test: wg.data.ImageSet, classNa
   post({ type: 'samples', images, labels, predicted, classNames }, [images.buffer]);
 }
 
+/**
+ * GPU time per kernel label over `steps` more training steps on fresh batches (wg.profileKernels:
+ * timestamp queries, one pass per dispatch). The steps update the model as training steps do.
+ * Empty where the adapter has no timestamp queries or the backend is the CPU.
+ */
+async function profileTraining(
+  model: Module, loader: Iterable<wg.train.Batch> | AsyncIterable<wg.train.Batch>, optimizer: Pick<wg.optim.Optimizer<object>, 'zeroGrad' | 'step'>,
+  loss: (out: wg.Tensor, y: wg.Tensor) => wg.Tensor, steps: number,
+): Promise<wg.KernelTiming[]> {
+  if (wg.backend().name !== 'webgpu') return [];
+  const batches: wg.train.Batch[] = [];
+  for await (const b of loader) {
+    batches.push(b);
+    if (batches.length === steps) break;
+  }
+  try {
+    return await wg.profileKernels(async () => {
+      for (const { x, y } of batches) {
+        wg.tidy(() => {
+          optimizer.zeroGrad();
+          loss(model.forward(x), y).backward();
+          optimizer.step();
+        });
+        await wg.flush();
+      }
+    });
+  } catch (e) {
+    console.warn(`kernel profile skipped: ${(e as Error).message}`);
+    return [];
+  } finally {
+    for (const { x, y } of batches) {
+      x.dispose();
+      y.dispose();
+    }
+  }
+}
+
 export class TrainingSession {
   private paused: { resume: () => void; promise: Promise<void> } | null = null;
   private readonly abort = new AbortController();
@@ -110,18 +149,30 @@ export class TrainingSession {
 
   async run(adapter: { name: string; isSoftware: boolean }): Promise<RunResult> {
     const { cfg, dataset, post, model } = this;
-    const loader = new wg.data.DataLoader(dataset.train, {
+    // airbench brings its own loader (alternating flips), optimizers, loss and test-time augmentation
+    const airbench = model instanceof AirbenchNet ? model : null;
+    if (airbench) {
+      const count = Math.min(AIRBENCH94.whitenImages, dataset.train.count);
+      airbench.initWhitening(normalizedImages(dataset.train, count), count, dataset.train.height, dataset.train.width, AIRBENCH94.whitenEps);
+    }
+    const loader = airbench ? new AirbenchLoader(dataset.train, cfg.batch, cfg.seed) : new wg.data.DataLoader(dataset.train, {
       batchSize: cfg.batch, shuffle: true, seed: cfg.seed, dropLast: true, normalize: CIFAR_NORMALIZE,
       augment: cfg.augment ? { flip: true, crop: { padding: cropPadding(cfg) } } : undefined,
     });
+    // airbench: test-time augmentation (6 views) for the final figure only, as airbench times it
+    const evaluateTest = (set: wg.data.ImageSet, final: boolean) =>
+      (airbench ? airbenchEvaluate(airbench, set, { tta: final ? 2 : 0 }) : evaluateOn(model, set));
     const stepsPerEpoch = loader.length;
     const totalSteps = cfg.steps > 0 ? Math.min(cfg.steps, stepsPerEpoch * cfg.epochs) : stepsPerEpoch * cfg.epochs;
     const parameters = model.parameterCount();
     post({ type: 'ready', adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware, trainImages: dataset.train.count, testImages: dataset.test.count, stepsPerEpoch, totalSteps, parameters });
     await postWeights(model, post);
 
-    const optimizer = makeOptimizer(cfg, model.parameters());
-    const scheduler = makeScheduler(cfg, optimizer, totalSteps);
+    // airbench: the whitening bias trains for 3 of the 8 epochs; a run cut short keeps that share
+    const recipe = airbench ? new AirbenchOptimizer(airbench, cfg.batch, totalSteps, Math.ceil((totalSteps * AIRBENCH94.whitenBiasEpochs) / AIRBENCH94.epochs)) : null;
+    const optimizer = recipe ?? makeOptimizer(cfg, model.parameters());
+    const scheduler = recipe ? { step: () => recipe.schedulerStep() } : makeScheduler(cfg, optimizer as wg.optim.Optimizer<object>, totalSteps);
+    const loss = airbench ? airbenchLoss : lossFor(cfg.model);
     const timings = wg.train.emptyFitTimings();
     let timingsAtStep1 = { ...timings, build: 0 };
     const losses: { step: number; loss: number }[] = [];
@@ -183,7 +234,7 @@ export class TrainingSession {
 
     const onEpoch = async ({ epoch }: wg.train.EpochInfo): Promise<void> => {
       if (epoch === cfg.epochs - 1) return; // the final evaluation below covers the last epoch
-      const result = await evaluateOn(model, dataset.test);
+      const result = await evaluateTest(dataset.test, false);
       lastTestAccuracy = result.accuracy;
       lastConfusion = result.confusion;
       post({ type: 'epoch', epoch, step: stepsDone, testAccuracy: result.accuracy, confusion: result.confusion });
@@ -194,7 +245,7 @@ export class TrainingSession {
 
     try {
       await wg.train.fit(model, loader, {
-        optimizer, loss: lossFor(cfg.model), epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings, compile: cfg.compile,
+        optimizer, loss, epochs: cfg.epochs, lossEvery: cfg.lossEvery, scheduler, onStep, onEpoch, signal: this.abort.signal, timings, compile: cfg.compile,
       });
     } catch (e) {
       if (!this.abort.signal.aborted) throw e;
@@ -214,8 +265,10 @@ export class TrainingSession {
       for (const [cls, e] of Object.entries(wg.matmulTuning()?.classes ?? {})) matmulVariants[cls] = `${e!.variant} (${e!.source})`;
     const trainImagesPerSecond = stepsDone > 1 ? ((stepsDone - 1) * cfg.batch) / timedSeconds : (stepsDone * cfg.batch) / trainSeconds;
 
+    const profileSteps = cfg.profileSteps ?? (airbench ? 1 : 0);
+    const kernels = profileSteps > 0 ? await profileTraining(model, loader, optimizer, loss, profileSteps) : undefined;
     post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });
-    const final = await evaluateOn(model, dataset.test);
+    const final = await evaluateTest(dataset.test, true);
     lastTestAccuracy = final.accuracy;
     lastConfusion = final.confusion;
     const evalSeconds = (performance.now() - trainEnd) / 1000;
@@ -230,7 +283,7 @@ export class TrainingSession {
       lr: learningRate(cfg), backend: cfg.backend, adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware,
       wallSeconds: (performance.now() - started) / 1000, trainSeconds, trainImagesPerSecond,
       testAccuracy: lastTestAccuracy, testImages: final.total, evalSeconds,
-      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, peakBytes: wg.stats().peakBytes, hostMsPerStep, matmulVariants, losses,
+      forwardFlopsPerImage: forwardFlopsPerImage(cfg.model), parameters, perStep, kernels, profileSteps, peakBytes: wg.stats().peakBytes, hostMsPerStep, matmulVariants, losses,
     };
   }
 }

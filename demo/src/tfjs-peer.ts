@@ -38,6 +38,7 @@ function buildParams(cfg: TrainConfig): Params {
         fc: variable([320, CLASSES], 320, cfg.seed + 3), fb: variable([CLASSES], 0, 0),
       };
     case 'vgg-bn':
+    case 'airbench':
       throw new Error('the TensorFlow.js comparison covers linear-softmax, linear-svm, mlp and convnetjs');
   }
 }

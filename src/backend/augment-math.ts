@@ -31,6 +31,8 @@ export function checkAugmentArgs(args: AugmentArgs, paramsLength: number): void 
 export function augmentPixels(pixel: PixelReader, params: ArrayLike<number>, args: AugmentArgs, out: { [i: number]: number }): void {
   const { batch, channels, height, width, scale, offset } = args;
   const plane = height * width;
+  // PyTorch's 'reflect' padding about the edge pixel, one reflection (as the shader's reflect1)
+  const mirror = (i: number, n: number) => (i < 0 ? Math.min(-i, n - 1) : i >= n ? Math.max(2 * n - 2 - i, 0) : i);
   for (let n = 0; n < batch; n++) {
     const dy = params[3 * n];
     const dx = params[3 * n + 1];
@@ -45,7 +47,8 @@ export function augmentPixels(pixel: PixelReader, params: ArrayLike<number>, arg
         for (let x = 0; x < width; x++) {
           const sx = (mirrored ? width - 1 - x : x) + dx;
           const inside = rowInside && sx >= 0 && sx < width;
-          out[base + y * width + x] = (inside ? pixel(base + sy * width + sx) : 0) * s + o;
+          const v = args.reflect ? pixel(base + mirror(sy, height) * width + mirror(sx, width)) : inside ? pixel(base + sy * width + sx) : 0;
+          out[base + y * width + x] = v * s + o;
         }
       }
     }

@@ -123,6 +123,20 @@ export interface Pool2dArgs {
 }
 
 /**
+ * Fused batch norm (shaders/batchnorm.wgsl): x viewed as [n, channels, inner], statistics per
+ * channel over its M = n·inner values. `fromVar` says where the kernels that read statistics
+ * find them: false, s0 = s1 = batchNormStats' [3, channels] output (shift, mean − shift,
+ * invstd); true (eval), s0 = the running mean, s1 = the running variance, invstd = 1/√(var + eps).
+ */
+export interface BatchNormArgs {
+  n: number; channels: number; inner: number;
+  eps: number;
+  /** the running statistics' update weight (batchNormStats with running tensors) */
+  momentum: number;
+  fromVar: boolean;
+}
+
+/**
  * augmentImages (shaders/augment.wgsl): geometry of an image batch [batch, channels, height,
  * width] and the per-channel affine map v · scale[c] + offset[c] applied to each pixel value
  * (normalisation folded in). channels ≤ 16.
@@ -131,6 +145,8 @@ export interface AugmentArgs {
   batch: number; channels: number; height: number; width: number;
   scale: readonly number[];
   offset: readonly number[];
+  /** sources outside the image mirror back in (PyTorch's 'reflect' padding: −1 → 1) instead of reading 0; shifts must stay under the image size */
+  reflect?: boolean;
 }
 
 export interface KernelSignatures {
@@ -197,6 +213,22 @@ export interface KernelSignatures {
    * hash(seed, i) / 2³² ≥ p (scaled by 1/(1−p)), else 0. Same mask on every backend.
    */
   dropout(x: Storage, out: Storage, p: number, seed: number, reseed?: () => number): void;
+  /**
+   * out [3, channels] = (shift, mean − shift, 1/√(biased var + eps)) of each channel: the shift
+   * is the channel's first value, so x − shift is exact and the small mean − shift keeps x̂
+   * accurate for large means (float32, two passes); when running mean / var are given they are
+   * updated in place: r ← (1 − momentum)·r + momentum·stat, the variance unbiased (as PyTorch).
+   */
+  batchNormStats(x: Storage, out: Storage, args: BatchNormArgs, runningMean: Storage | null, runningVar: Storage | null): void;
+  /** out = (x − mean)·invstd·weight + bias per channel (weight / bias may be null); statistics as BatchNormArgs.fromVar */
+  batchNormApply(x: Storage, s0: Storage, s1: Storage, weight: Storage | null, bias: Storage | null, out: Storage, args: BatchNormArgs): void;
+  /** out [2, channels] = (Σ grad, Σ grad·x̂) per channel, x̂ = (x − mean)·invstd */
+  batchNormGradStats(grad: Storage, x: Storage, s0: Storage, s1: Storage, out: Storage, args: BatchNormArgs): void;
+  /**
+   * out = the input gradient: weight·invstd·(g − Σg/M − x̂·Σgx̂/M) with `sums` (batchNormGradStats'
+   * output; batch statistics), weight·invstd·g without (fixed statistics, eval)
+   */
+  batchNormGradInput(grad: Storage, x: Storage, s0: Storage, s1: Storage, sums: Storage | null, weight: Storage | null, out: Storage, args: BatchNormArgs): void;
   /**
    * Random crop (zero padding) + horizontal flip + normalisation of an image batch, one pass.
    * images: int32 storage = uint8 pixels packed four per element (little-endian), or float32

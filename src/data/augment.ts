@@ -41,6 +41,13 @@ export interface AugmentBatchOptions {
   augment?: AugmentOptions;
   /** needed when augment asks for randomness */
   random?: UniformSource;
+  /**
+   * explicit (dy, dx, flip) per image, int32 [batch · 3], instead of drawing them from `random`
+   * (schemes the random draw does not cover: airbench's alternating flips, test-time views)
+   */
+  params?: Int32Array;
+  /** 'reflect': shifted-in pixels mirror the image (PyTorch's reflect pad, airbench's translations); default 'zeros' */
+  padding?: 'zeros' | 'reflect';
 }
 
 /** The signature of augmentBatch, so a DataLoader can take another implementation (e.g. a GPU one). */
@@ -120,8 +127,9 @@ function checkLength(what: string, length: number, layout: BatchLayout): void {
  */
 export function augmentBatch(images: Uint8Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Float32Array {
   checkLength('augmentBatch', images.length, layout);
-  const args = augmentArgs(layout, opts.normalize);
-  const params = drawAugmentParams(layout.batch, opts.augment, opts.random);
+  const args = { ...augmentArgs(layout, opts.normalize), reflect: opts.padding === 'reflect' };
+  const params = opts.params ?? drawAugmentParams(layout.batch, opts.augment, opts.random);
+  if (params.length !== 3 * layout.batch) throw new Error(`webgrad: augmentBatch: params has ${params.length} values; want 3 per image (${3 * layout.batch})`);
   const out = new Float32Array(images.length);
   augmentPixels((i) => images[i], params, args, out);
   return out;
@@ -144,8 +152,9 @@ export function packBytes(bytes: Uint8Array): Int32Array {
  */
 export function augmentImagesTensor(images: Uint8Array | Float32Array, layout: BatchLayout, opts: AugmentBatchOptions = {}): Tensor {
   checkLength('augmentImagesTensor', images.length, layout);
-  const args = augmentArgs(layout, opts.normalize);
-  const params = drawAugmentParams(layout.batch, opts.augment, opts.random);
+  const args = { ...augmentArgs(layout, opts.normalize), reflect: opts.padding === 'reflect' };
+  const params = opts.params ?? drawAugmentParams(layout.batch, opts.augment, opts.random);
+  if (params.length !== 3 * layout.batch) throw new Error(`webgrad: augmentImagesTensor: params has ${params.length} values; want 3 per image (${3 * layout.batch})`);
   const shape = [layout.batch, layout.channels, layout.height, layout.width];
   return launchKernel(getBackend(), shape, 'float32', (be, out) => {
     const temporaries: Storage[] = [];

@@ -1,8 +1,7 @@
 // wg.nn.functional for conv nets: conv2d (bias + activation fused), pooling, batch and layer
-// normalisation, dropout. batchNorm / layerNorm are composed from ops (shifted two-pass
-// moments, stable for large means); their gradients come from the tape.
-import { adaptiveAvgPool2d, avgPool2d, conv2d, dropout, maxPool2d } from '../ops/index.js';
-import { noGrad } from '../runtime.js';
+// normalisation, dropout. batchNorm runs the fused kernels (src/ops/batchnorm.ts); layerNorm is
+// composed from ops (shifted two-pass moments, stable for large means), its gradient from the tape.
+import { adaptiveAvgPool2d, avgPool2d, conv2d, dropout, fusedBatchNorm, maxPool2d } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 
 export { conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, dropout };
@@ -32,11 +31,6 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-/** [1, C, 1, ...] so a per-channel vector broadcasts over x */
-function perChannel(t: Tensor, rank: number): Tensor {
-  return t.reshape([1, t.size, ...new Array<number>(rank - 2).fill(1)]);
-}
-
 function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined, shape: (t: Tensor) => Tensor): Tensor {
   const scaled = weight ? y.mul(shape(weight)) : y;
   return bias ? scaled.add(shape(bias)) : scaled;
@@ -55,22 +49,10 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   const channels = x.shape[1];
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const)
     if (t && (t.shape.length !== 1 || t.shape[0] !== channels)) throw new Error(`webgrad: batchNorm: ${name} [${t.shape}] must be [${channels}]`);
-  const shape = (t: Tensor) => perChannel(t, rank);
-  const axes = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2)];
-  if (!training) {
-    if (!runningMean || !runningVar) throw new Error('webgrad: batchNorm: eval mode needs runningMean and runningVar');
-    const inv = shape(runningVar).add(eps).sqrt().reciprocal();
-    return affine(x.sub(shape(runningMean)).mul(inv), weight, bias, shape);
-  }
-  const count = x.size / channels;
-  if (count <= 1) throw new Error(`webgrad: batchNorm: training needs more than one value per channel, got input [${x.shape}]`);
-  const { mean, centred, variance } = moments(x, axes);
-  const y = centred.mul(variance.add(eps).sqrt().reciprocal());
-  noGrad(() => {
-    if (runningMean) runningMean.assign(runningMean.mul(1 - momentum).add(mean.reshape([channels]).mul(momentum)));
-    if (runningVar) runningVar.assign(runningVar.mul(1 - momentum).add(variance.reshape([channels]).mul((momentum * count) / (count - 1))));
-  });
-  return affine(y, weight, bias, shape);
+  if (!training && (!runningMean || !runningVar)) throw new Error('webgrad: batchNorm: eval mode needs runningMean and runningVar');
+  if (training && x.size / channels <= 1) throw new Error(`webgrad: batchNorm: training needs more than one value per channel, got input [${x.shape}]`);
+  if (training && !runningMean !== !runningVar) throw new Error('webgrad: batchNorm: give both runningMean and runningVar, or neither');
+  return fusedBatchNorm(x, runningMean, runningVar, { weight, bias, training, momentum, eps });
 }
 
 export interface LayerNormOptions {

@@ -1,5 +1,6 @@
 // The op registry: every op's rule, one mapped type over the op-name union. Adding a name to
 // OpParams without a rule here (or a rule without backward / kernel) fails to compile.
+import { batchNormRules } from './batchnorm.js';
 import { convRules } from './conv.js';
 import { dropoutRules } from './dropout.js';
 import { elementwiseRules } from './elementwise.js';
@@ -22,8 +23,10 @@ export const opRules: OpRules<OpName> = {
   ...convRules,
   ...poolRules,
   ...dropoutRules,
+  ...batchNormRules,
 };
 
+export * from './batchnorm.js';
 export * from './conv.js';
 export * from './dropout.js';
 export * from './elementwise.js';

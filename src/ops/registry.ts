@@ -3,7 +3,7 @@
 // files; src/ops/index.ts assembles them into `{ [P in OpName]: OpRule<P> }`, so an op
 // missing its backward (or its CPU reference kernel name) does not compile.
 import type {
-  Backend, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
+  Backend, BatchNormArgs, BinaryOp, Conv2dArgs, ConvActivation, DType, KernelName, Pool2dArgs, ReduceOp, Storage, StridedView, UnaryOp,
 } from '../backend/types.js';
 import { contiguousStrides } from '../backend/types.js';
 import { launchKernel, usableBackend } from '../launch.js';
@@ -48,6 +48,12 @@ export interface OpParams {
   avgPool2dBackward: { args: Pool2dArgs };
   // dropout (src/ops/dropout.ts)
   dropout: { p: number; seed: number; cell: { seed: number }; draw: () => number };
+  // fused batch norm (src/ops/batchnorm.ts); inputs [x, runningMean?, runningVar?] /
+  // [x, s0, s1, weight?, bias?] / [grad, x, s0, s1] / [grad, x, s0, s1, sums?, weight?]
+  batchNormStats: { args: BatchNormArgs; track: boolean };
+  batchNorm: { args: BatchNormArgs; hasWeight: boolean; hasBias: boolean };
+  batchNormGradStats: { args: BatchNormArgs };
+  batchNormGradInput: { args: BatchNormArgs; hasSums: boolean; hasWeight: boolean };
 }
 
 export type OpName = keyof OpParams;

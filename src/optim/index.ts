@@ -8,3 +8,4 @@ export {
 } from './lr-scheduler.js';
 export { clipGradNorm } from './clip.js';
 export { ReduceLROnPlateau, type ReduceLROnPlateauOptions, type ReduceLROnPlateauState } from './plateau.js';
+export { Muon, type MuonOptions, zeropowerNewtonSchulz, NS_COEFFICIENTS } from './muon.js';

@@ -32,15 +32,16 @@ export interface EpochInfo {
 }
 
 export interface FitOptions {
+  /** an Optimizer, or anything with its zeroGrad / step (e.g. several optimizers stepped together) */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  optimizer: Optimizer<any>;
+  optimizer: Pick<Optimizer<any>, 'zeroGrad' | 'step'>;
   /** (model output, targets) → scalar loss, e.g. wg.nn.functional.crossEntropy */
   loss: (output: Tensor, target: Tensor) => Tensor;
   epochs?: number;
   /** read the loss back every n steps (0, the default: never; readbacks stall the pipeline) */
   lossEvery?: number;
-  /** stepped once per optimizer step */
-  scheduler?: LRScheduler;
+  /** stepped once per optimizer step (an LRScheduler, or any schedule with a step()) */
+  scheduler?: Pick<LRScheduler, 'step'>;
   onStep?: (info: StepInfo) => void | Promise<void>;
   onEpoch?: (info: EpochInfo) => void | Promise<void>;
   /** stops before the next step; fit() then rejects with the signal's reason */

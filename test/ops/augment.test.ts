@@ -62,6 +62,20 @@ describe.each(devices)('augmentImages on %s', (device) => {
     expect(Array.from(await run(img, [-3, 0, 0], geometry(1, 1, 3, 4, [2], [-0.5])))).toEqual(new Array(12).fill(-0.5));
   });
 
+  it('reflect padding mirrors about the edge pixel (PyTorch\'s reflect pad), flipped and shifted', async () => {
+    // 1 channel, 3×4, pixels 1..12; dy = 1, dx = -2: rows 1, 2, then row 3 → 1; columns -2 → 2, -1 → 1
+    const img = Uint8Array.from({ length: 12 }, (_, i) => i + 1);
+    const args = { ...geometry(1, 1, 3, 4), reflect: true };
+    expect(Array.from(await run(img, [1, -2, 0], args))).toEqual([7, 6, 5, 6, 11, 10, 9, 10, 7, 6, 5, 6]);
+    // flip then dx = 1: x' = 3 - x + 1 = 4 - x; column 4 reflects to 2
+    expect(Array.from(await run(img, [0, 1, 1], args))).toEqual([3, 4, 3, 2, 7, 8, 7, 6, 11, 12, 11, 10]);
+    // random shifts within ±2 on a 5×6 image against the twin (float64)
+    const pixels = Uint8Array.from(new Random(seed + 5).uniform(2 * 3 * 5 * 6, 0, 256), Math.floor);
+    const params = [-2, 2, 1, 2, -1, 0];
+    const big = { ...geometry(2, 3, 5, 6, [0.5, 1, 2], [-1, 0, 1]), reflect: true };
+    expectClose(await run(pixels, params, big), expected(pixels, params, big), ELEMENTWISE);
+  });
+
   it('applies per-channel scale and offset, each image its own params', async () => {
     const pixels = Uint8Array.from([10, 20, 30, 40, 50, 60, 70, 80]); // 2 images × 2 channels × 1×2
     const args = geometry(2, 2, 1, 2, [0.5, 2], [1, -1]);

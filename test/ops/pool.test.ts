@@ -10,6 +10,9 @@ const T = REDUCTION;
 const cases: OpCase[] = [
   { name: 'maxPool2d 2×3×7×9, kernel 2', inputs: [{ shape: [2, 3, 7, 9] }], fn: (x) => F.maxPool2d(x, 2), tol: T },
   { name: 'maxPool2d 1×2×8×10, kernel [2, 3] (windows tile the input; column 9 in none)', inputs: [{ shape: [1, 2, 8, 10] }], fn: (x) => F.maxPool2d(x, [2, 3]), tol: T },
+  // airbench's final pool: MaxPool2d(3) on 4×4 maps, one window, row and column 3 in none
+  { name: 'maxPool2d 2×3×4×4, kernel 3 (stride 3, one window; last row / column uncovered)', inputs: [{ shape: [2, 3, 4, 4] }], fn: (x) => F.maxPool2d(x, 3), tol: T },
+  { name: 'maxPool2d 1×2×7×8, kernel 3 (2×2 windows, row 6 and columns 6–7 uncovered)', inputs: [{ shape: [1, 2, 7, 8] }], fn: (x) => F.maxPool2d(x, 3), tol: T },
   { name: 'maxPool2d 1×2×9×8, kernel 3, stride 2, pad 1', inputs: [{ shape: [1, 2, 9, 8] }], fn: (x) => F.maxPool2d(x, 3, { stride: 2, padding: 1 }), tol: T },
   { name: 'maxPool2d 1×1×7×7, kernel [3, 2], stride 1 (overlapping)', inputs: [{ shape: [1, 1, 7, 7] }], fn: (x) => F.maxPool2d(x, [3, 2], { stride: 1 }), tol: T },
   { name: 'avgPool2d 2×3×7×9, kernel 3, stride 2, pad 1 (count_include_pad)', inputs: [{ shape: [2, 3, 7, 9] }], fn: (x) => F.avgPool2d(x, 3, { stride: 2, padding: 1 }), tol: T },

@@ -2,6 +2,7 @@
 // matmul accumulate in float64 (JS numbers) and round once when stored.
 import type { ClassicBackend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
+import { batchNormApply, batchNormGradInput, batchNormGradStats, batchNormStats } from './batchnorm.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { pairwiseL1 } from './distance.js';
@@ -118,6 +119,6 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
     pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
     conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
     maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
-    augmentImages,
+    augmentImages, batchNormStats, batchNormApply, batchNormGradStats, batchNormGradInput,
   };
 }

@@ -18,7 +18,7 @@ export function augmentImages(dev: WebGPUDevice, images: Storage, params: Storag
   const uniforms = new Uniforms().u32(total, args.channels, args.height, args.width);
   for (const values of [args.scale, args.offset]) for (let c = 0; c < MAX_AUGMENT_CHANNELS; c++) uniforms.f32(values[c] ?? 0);
   dev.dispatch({
-    shader: 'augment', entry: 'augment', label: 'augmentImages', defines: { FLOAT_INPUT: floatInput }, constants: { WG },
+    shader: 'augment', entry: 'augment', label: 'augmentImages', defines: { FLOAT_INPUT: floatInput, REFLECT: !!args.reflect }, constants: { WG },
     uniforms, inputs: [gpuStorage(images), gpuStorage(params)], outputs: [o], workgroups: Math.ceil(total / WG),
   } satisfies KernelSpec);
 }

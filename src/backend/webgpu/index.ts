@@ -2,6 +2,7 @@
 // per kernel family. `createWebGPUBackend` returns the same `Backend` interface as the CPU one.
 import type { ClassicBackend, DType, Storage, TypedArray } from '../types.js';
 import { augmentImages } from './augment.js';
+import { batchNormApply, batchNormGradInput, batchNormGradStats, batchNormStats } from './batchnorm.js';
 import { conv2d, conv2dBackwardInput, conv2dBackwardWeight } from './conv.js';
 import { copyStrided, scatterStridedInPlace } from './copy.js';
 import { type DeviceOptions, WebGPUDevice, gpuStorage } from './device.js';
@@ -101,6 +102,10 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     avgPool2dBackward: (g, out, args) => avgPool2dBackward(dev, g, out, args),
     dropout: (x, out, p, seed, reseed) => dropout(dev, x, out, p, seed, reseed),
     augmentImages: (images, params, out, args) => augmentImages(dev, images, params, out, args),
+    batchNormStats: (x, out, args, rm, rv) => batchNormStats(dev, x, out, args, rm, rv),
+    batchNormApply: (x, s0, s1, w, b, out, args) => batchNormApply(dev, x, s0, s1, w, b, out, args),
+    batchNormGradStats: (g, x, s0, s1, out, args) => batchNormGradStats(dev, g, x, s0, s1, out, args),
+    batchNormGradInput: (g, x, s0, s1, sums, w, out, args) => batchNormGradInput(dev, g, x, s0, s1, sums, w, out, args),
     pairwiseL1: (a, b, m, n, d, out) => pairwiseL1(dev, a, b, m, n, d, out),
     topkSmallest: (x, rows, cols, k, out) => topkSmallest(dev, x, rows, cols, k, out),
     knnVote: (nb, labels, rows, kmax, k, classes, out) => knnVote(dev, nb, labels, rows, kmax, k, classes, out),
