@@ -2,15 +2,16 @@
 // reference Python/Rust writer does and read with every check its loader makes:
 //   [u64 little-endian N] [N bytes JSON header, space-padded to 8-byte alignment] [raw data]
 // header: { "__metadata__"?: { string: string }, name: { dtype, shape, data_offsets: [begin, end] } }
-// with offsets relative to the start of the data. webgrad reads and writes F32 and I32.
+// with offsets relative to the start of the data. webgrad reads and writes F32, I32 and F16
+// (F16 is read as float32 values unless `keepFloat16` asks for float16 tensors).
 import { tensor } from '../creation.js';
 import type { DType } from '../backend/types.js';
+import { fromHalfBits, toHalfBits } from '../backend/half.js';
 import type { Tensor } from '../tensor.js';
 
-const DTYPES: Record<string, DType> = { F32: 'float32', I32: 'int32' };
-const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32' };
-/** both supported dtypes are 4 bytes wide */
-const ELEMENT_BYTES = 4;
+const DTYPES: Record<string, DType> = { F32: 'float32', I32: 'int32', F16: 'float16' };
+const CODES: Record<DType, string> = { float32: 'F32', int32: 'I32', float16: 'F16' };
+const elementBytes = (d: DType): number => (d === 'float16' ? 2 : 4);
 /** the reference loader's header-size guard (100 MB): a larger N means a corrupt file */
 const MAX_HEADER_BYTES = 100_000_000;
 
@@ -18,6 +19,14 @@ interface HeaderEntry {
   dtype: string;
   shape: number[];
   data_offsets: [number, number];
+}
+
+export interface SafetensorsReadOptions {
+  /**
+   * F16 entries become float16 tensors (the backend must have float16: `wg.hasFloat16()`);
+   * by default they are widened to float32 tensors (exactly: every half is a float32).
+   */
+  keepFloat16?: boolean;
 }
 
 /** A tensor as plain host data, before it becomes a Tensor. */
@@ -38,7 +47,8 @@ function fail(msg: string): never {
 
 /** The reference writer's data order: dtype descending in its enum (F32 after I32, so first), then name. */
 function writerOrder(dict: Record<string, Tensor>): string[] {
-  const rank = (name: string): number => (dict[name].dtype === 'float32' ? 0 : 1);
+  // the writer's enum order, descending: F32, I32, F16
+  const rank = (name: string): number => ({ float32: 0, int32: 1, float16: 2 })[dict[name].dtype];
   return Object.keys(dict).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
@@ -72,7 +82,7 @@ export function encodeSafetensors(names: readonly string[], tensors: readonly Ho
   }
   let offset = 0;
   tensors.forEach((t, i) => {
-    const bytes = t.data.length * ELEMENT_BYTES;
+    const bytes = t.data.length * elementBytes(t.dtype);
     const info = { dtype: CODES[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
     entries.push(`${JSON.stringify(names[i])}:${JSON.stringify(info)}`);
     offset += bytes;
@@ -90,8 +100,9 @@ export function encodeSafetensors(names: readonly string[], tensors: readonly Ho
   out.set(json, 8);
   let at = 8 + padded;
   for (const t of tensors) {
-    for (let i = 0; i < t.data.length; i++, at += ELEMENT_BYTES) {
+    for (let i = 0; i < t.data.length; i++, at += elementBytes(t.dtype)) {
       if (t.dtype === 'int32') view.setInt32(at, t.data[i], true);
+      else if (t.dtype === 'float16') view.setUint16(at, toHalfBits(t.data[i]), true);
       else view.setFloat32(at, t.data[i], true);
     }
   }
@@ -110,8 +121,9 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): HeaderEntry 
     fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(off)}`);
   if (off[1] > dataBytes) fail(`tensor '${name}' data_offsets [${off}] run past the ${dataBytes} data bytes in the file (truncated?)`);
   const elements = e.shape.reduce((a, b) => a * b, 1);
-  if (elements * ELEMENT_BYTES !== off[1] - off[0])
-    fail(`tensor '${name}': shape [${e.shape}] of ${e.dtype} needs ${elements * ELEMENT_BYTES} bytes but data_offsets [${off}] hold ${off[1] - off[0]}`);
+  const need = elements * elementBytes(DTYPES[e.dtype]);
+  if (need !== off[1] - off[0])
+    fail(`tensor '${name}': shape [${e.shape}] of ${e.dtype} needs ${need} bytes but data_offsets [${off}] hold ${off[1] - off[0]}`);
   return e as HeaderEntry;
 }
 
@@ -158,25 +170,34 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
   const tensors: Record<string, HostTensor> = {};
   for (const [name, e] of entries) {
     const dtype = DTYPES[e.dtype];
-    const count = (e.data_offsets[1] - e.data_offsets[0]) / ELEMENT_BYTES;
+    const width = elementBytes(dtype);
+    const count = (e.data_offsets[1] - e.data_offsets[0]) / width;
     const data = dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
     // DataView reads: the data need not be 4-byte aligned in the file, and the file is little-endian
     const base = dataStart + e.data_offsets[0];
-    for (let i = 0; i < count; i++) data[i] = dtype === 'int32' ? view.getInt32(base + 4 * i, true) : view.getFloat32(base + 4 * i, true);
+    for (let i = 0; i < count; i++) {
+      const at = base + width * i;
+      data[i] = dtype === 'int32' ? view.getInt32(at, true) : dtype === 'float16' ? fromHalfBits(view.getUint16(at, true)) : view.getFloat32(at, true);
+    }
     tensors[name] = { dtype, shape: e.shape, data };
   }
   return { tensors, metadata };
 }
 
 /** Tensors and metadata from safetensors bytes (validated first; nothing is created on error). */
-export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function readSafetensors(
+  bytes: Uint8Array, opts: SafetensorsReadOptions = {},
+): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const parsed = parseSafetensors(bytes);
   const tensors: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(parsed.tensors)) tensors[name] = tensor(t.data, t.shape, { dtype: t.dtype });
+  for (const [name, t] of Object.entries(parsed.tensors)) {
+    const dtype = t.dtype === 'float16' && !opts.keepFloat16 ? 'float32' : t.dtype;
+    tensors[name] = tensor(t.data, t.shape, { dtype });
+  }
   return { tensors, metadata: parsed.metadata };
 }
 
 /** The tensors of a safetensors file, by name (metadata: readSafetensors). */
-export function fromSafetensors(bytes: Uint8Array): Record<string, Tensor> {
-  return readSafetensors(bytes).tensors;
+export function fromSafetensors(bytes: Uint8Array, opts: SafetensorsReadOptions = {}): Record<string, Tensor> {
+  return readSafetensors(bytes, opts).tensors;
 }

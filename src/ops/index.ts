@@ -31,6 +31,7 @@ export function opRules(): OpRules<OpName> {
 
 installRules(opRules);
 
+export * from './autocast.js';
 export * from './conv.js';
 export * from './dropout.js';
 export * from './elementwise.js';

@@ -88,6 +88,7 @@ export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], para
   const rule = rules[name] as OpRule<P>;
   const be = getBackend();
   for (const t of inputs) t.assertUsable(name, be);
+  if (!FLOAT16_NATIVE.has(name) && inputs.some((t) => t.dtype === 'float16')) return viaFloat32(name, inputs, params);
   const { shape, dtype } = rule.infer(inputs, params);
   const needsGrad = isGradEnabled() && inputs.some((t) => t.requiresGrad);
   if (rule.alias) return record(Tensor.aliasOf(inputs[0], shape, needsGrad), name, rule, inputs, params);
@@ -95,7 +96,7 @@ export function apply<P extends OpName>(name: P, inputs: readonly Tensor[], para
   for (const d of shape) size *= d;
   const storage = be.alloc(size, dtype);
   if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
+    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'int32' ? -0x7fffffff : NaN);
     try {
       rule.forward(be, inputs, params, storage);
     } catch (e) {
@@ -115,6 +116,28 @@ function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs:
     }
   }
   return out;
+}
+
+/**
+ * Ops whose kernels take float16 storages (f16 WGSL variants, f32 accumulation): elementwise,
+ * the strided copies behind movement ops, reductions, matmul, conv2d. Any other op given a
+ * float16 input runs on float32 copies of its float16 inputs and its float output is cast back
+ * to float16 (`viaFloat32`): correct everywhere, at the price of the two casts.
+ */
+const FLOAT16_NATIVE: ReadonlySet<OpName> = new Set<OpName>([
+  'unary', 'binary', 'where', 'cast', 'reshape', 'permute', 'expand', 'slice', 'padInto', 'concat', 'reduce', 'matmul', 'conv2d',
+]);
+
+function viaFloat32<P extends OpName>(name: P, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
+  const wide = inputs.map((t) => (t.dtype === 'float16' ? apply('cast', [t], { dtype: 'float32' }) : t));
+  const out = apply(name, wide, params);
+  const result = out.dtype === 'float32' ? apply('cast', [out], { dtype: 'float16' }) : out;
+  if (!result.requiresGrad) {
+    // nothing on a tape holds the temporaries: free them now rather than at the end of a tidy
+    for (let i = 0; i < wide.length; i++) if (wide[i] !== inputs[i]) wide[i].dispose();
+    if (result !== out) out.dispose();
+  }
+  return result;
 }
 
 // ---- shared helpers for rules -----------------------------------------------------------
@@ -157,5 +180,5 @@ export function normAxis(op: string, axis: number, rank: number): number {
 }
 
 export function requireFloat(op: string, t: Tensor): void {
-  if (t.dtype !== 'float32') throw new Error(`webgrad: ${op} expects a float32 tensor, got ${t.dtype} [${t.shape}]`);
+  if (t.dtype === 'int32') throw new Error(`webgrad: ${op} expects a float32 or float16 tensor, got ${t.dtype} [${t.shape}]`);
 }

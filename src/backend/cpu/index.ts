@@ -17,6 +17,7 @@ import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
+import { withFloat16Rounding } from './half-rounding.js';
 
 export interface CpuBackendOptions {
   /** hold float32 tensors as float64 (finite-difference gradient checks need the precision) */
@@ -34,6 +35,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     name: 'cpu',
     adapterName: opts.float64 ? 'cpu (float64 reference)' : 'cpu (reference)',
     isSoftwareAdapter: true,
+    float16: true,
     alloc(size: number, dtype: DType): Storage {
       return make(dtype === 'int32' ? new Int32Array(size) : new FloatArray(size), dtype);
     },
@@ -92,11 +94,13 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): Backend {
     destroy() {
       counters = new CpuCounters();
     },
-    fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
-    softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
-    pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
-    conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
-    maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
-    augmentImages,
+    ...withFloat16Rounding({
+      fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
+      softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
+      pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
+      conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
+      maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
+      augmentImages,
+    }),
   };
 }

@@ -5,7 +5,7 @@
 // `dispatch(...)` with GpuStorage handles, a uniform block and a workgroup count.
 import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
 import { describeAdapter, isSoftware } from './adapter.js';
-import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
+import { elementBytes, GpuStorage, gpuStorage, sizeClass, storageBytes, Uniforms } from './buffers.js';
 import { preprocess } from './preprocess.js';
 import { KernelProfiler, type KernelTiming } from './profiler.js';
 import { shaders as generatedShaders } from './shaders.generated.js';
@@ -131,6 +131,7 @@ export class WebGPUDevice {
     }
     // timestamps only serve kernel profiling (startProfile); asked for where the adapter has them
     const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    if (adapter.features.has('shader-f16')) requiredFeatures.push('shader-f16'); // float16 tensors, where the adapter has them
     const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
     const info = adapter.info as GPUAdapterInfo | undefined;
     const isFallback = !!(adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;
@@ -152,7 +153,7 @@ export class WebGPUDevice {
   alloc(size: number, dtype: DType): GpuStorage {
     this.check();
     if (!Number.isInteger(size) || size < 0) throw new Error(`webgrad: bad storage size ${size}`);
-    const bytes = Math.max(4, size * 4);
+    const bytes = storageBytes(size, dtype);
     let cls = sizeClass(bytes);
     if (cls > this.limits.maxBufferSize) cls = Math.ceil(bytes / 16) * 16;
     if (cls > this.limits.maxBufferSize) {
@@ -194,7 +195,7 @@ export class WebGPUDevice {
   view(base: Storage, offset: number, size: number): GpuStorage {
     const b = gpuStorage(base);
     const owner = b.base ?? b;
-    const byteOffset = b.byteOffset + offset * 4;
+    const byteOffset = b.byteOffset + offset * elementBytes(b.dtype);
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(size) || size < 0 || offset + size > b.size)
       throw new Error(`webgrad: view of elements [${offset}, ${offset + size}) is outside a storage of ${b.size}`);
     if (byteOffset % this.limits.minStorageBufferOffsetAlignment !== 0)
@@ -219,7 +220,7 @@ export class WebGPUDevice {
       throw new Error(`webgrad: copy of a ${a.dtype} storage of ${a.size} into a ${b.dtype} storage of ${b.size}`);
     this.check();
     if (a.size === 0) return;
-    this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: a.size * 4 });
+    this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: storageBytes(a.size, a.dtype) });
     this.counters.copies++;
     this.touched.add(a.buffer!);
     this.touched.add(b.buffer!);
@@ -285,7 +286,7 @@ export class WebGPUDevice {
     for (const s of [...spec.inputs, ...spec.outputs]) {
       const g = gpuStorage(s);
       // an owning storage binds its whole buffer; a view only its range
-      buffers.push(g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: Math.max(4, g.size * 4) } : { buffer: g.buffer! });
+      buffers.push(g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: storageBytes(g.size, g.dtype) } : { buffer: g.buffer! });
       this.touched.add(g.buffer!);
     }
     const key = this.pipelineKey(spec);

@@ -62,13 +62,14 @@ function viewUniforms(n: number, c: Collapsed | null, alpha = 0, alphaInt = 0): 
 }
 
 const isInt = (s: Storage): boolean => s.dtype === 'int32';
+const isF16 = (s: Storage): boolean => s.dtype === 'float16';
 
 export function fill(dev: WebGPUDevice, out: Storage, value: number): void {
   const o = gpuStorage(out);
   if (o.size === 0) return;
   dev.dispatch({
     shader: 'elementwise', entry: 'fill', label: 'fill',
-    defines: { OUT_INT: isInt(o) },
+    defines: { OUT_INT: isInt(o), OUT_F16: isF16(o) },
     constants: { WG, INT_ARITH: isInt(o) ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, value, Number.isFinite(value) ? value : 0),
     inputs: [], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -82,7 +83,7 @@ export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, 
   const intArith = isInt(xs) && isInt(o) && INT_UNARY.has(op) && Number.isInteger(alpha) && Math.abs(alpha) < 2 ** 31;
   dev.dispatch({
     shader: 'elementwise', entry: 'unary', label: `unary.${op}`,
-    defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o) },
+    defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o), IN0_F16: isF16(xs), OUT_F16: isF16(o) },
     constants: { WG, OP: UNARY_OPS.indexOf(op), INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, alpha, intArith ? alpha : 0),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -98,7 +99,7 @@ export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: Strid
   const intArith = isInt(as) && isInt(bs) && isInt(o);
   dev.dispatch({
     shader: 'elementwise', entry: 'binary', label: `binary.${op}`,
-    defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o) },
+    defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o), IN0_F16: isF16(as), IN1_F16: isF16(bs), OUT_F16: isF16(o) },
     constants: { WG, OP: BINARY_OPS.indexOf(op), MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -117,7 +118,10 @@ export function where(
   const intArith = isInt(as) && isInt(bs) && isInt(o);
   dev.dispatch({
     shader: 'elementwise', entry: 'where_select', label: 'where',
-    defines: { IN0_INT: isInt(cs), IN1_INT: isInt(as), IN2_INT: isInt(bs), OUT_INT: isInt(o) },
+    defines: {
+      IN0_INT: isInt(cs), IN1_INT: isInt(as), IN2_INT: isInt(bs), OUT_INT: isInt(o),
+      IN0_F16: isF16(cs), IN1_F16: isF16(as), IN2_F16: isF16(bs), OUT_F16: isF16(o),
+    },
     constants: { WG, MODE0: c.modes[0], MODE1: c.modes[1], MODE2: c.modes[2], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [cs, as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),

@@ -18,6 +18,7 @@ import { avgPool2d, avgPool2dBackward, maxPool2dArgmax, maxPool2dBackward, poolG
 import { reduce } from './reduce.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { knnVote, topkSmallest } from './topk.js';
+import { allocChecked, hasShaderF16, readWidened } from './float16.js';
 
 export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'> & {
   /** matmul autotuning: on/off, a saved table, per-class overrides (see matmul-tuner.ts) */
@@ -34,9 +35,10 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     device: dev,
     adapterName: dev.adapterName,
     isSoftwareAdapter: dev.isSoftwareAdapter,
-    alloc: (size: number, dtype: DType): Storage => dev.alloc(size, dtype),
+    float16: hasShaderF16(dev),
+    alloc: (size: number, dtype: DType): Storage => allocChecked(dev, size, dtype),
     upload: (data: TypedArray): Storage => dev.upload(data),
-    read: (s: Storage): Promise<TypedArray> => dev.read(s),
+    read: (s: Storage): Promise<TypedArray> => readWidened(dev, s),
     free: (s: Storage): void => dev.free(s),
     view: (base: Storage, offset: number, size: number): Storage => dev.view(base, offset, size),
     viewAlignment: dev.viewAlignment,

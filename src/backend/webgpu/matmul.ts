@@ -64,6 +64,8 @@ export function variant(s: VariantShape): MatmulVariant {
         C_VEC: n % 4 === 0,
         ROW_BIAS: !!epilogue?.rowBias,
         ACT_RELU: !!epilogue?.relu,
+        // every operand f16 (the op layer never mixes them), accumulation in f32
+        F16: a.dtype === 'float16',
       };
       const bias = epilogue?.rowBias ? [gpuStorage(epilogue.rowBias)] : [];
       const constants: Record<string, number> = { WGX: s.wgx, WGY: s.wgy };
@@ -171,6 +173,9 @@ export function matmul(
   const bs = gpuStorage(b);
   const o = gpuStorage(out);
   if (args.batch * args.m * args.n === 0) return;
+  const bias = epilogue?.rowBias;
+  if (as.dtype !== bs.dtype || as.dtype !== o.dtype || (bias && bias.dtype !== o.dtype))
+    throw new Error(`webgrad: matmul: operands ${as.dtype}, ${bs.dtype}${bias ? `, bias ${bias.dtype}` : ''} and output ${o.dtype} must share one dtype`);
   if (args.k === 0) {
     if (epilogue && (epilogue.rowBias || epilogue.relu)) throw new Error('webgrad: matmul: a fused epilogue needs k > 0 (the caller runs it separately)');
     dev.dispatch(fillZeroSpec(o, args.batch * args.m * args.n));
@@ -181,7 +186,7 @@ export function matmul(
 
 function fillZeroSpec(o: GpuStorage, n: number): DispatchSpec {
   return {
-    shader: 'elementwise', entry: 'fill', label: 'matmul.k0', defines: {}, constants: { WG: 256 },
+    shader: 'elementwise', entry: 'fill', label: 'matmul.k0', defines: { OUT_F16: o.dtype === 'float16' }, constants: { WG: 256 },
     uniforms: new Uniforms().u32(n, 0).f32(0).i32(0).vec4Array('u32', [], 8).vec4Array('i32', [], 24).vec4Array('i32', [], 4),
     inputs: [], outputs: [o], workgroups: Math.ceil(n / 256),
   };
