@@ -7,7 +7,8 @@ export type { DType, TypedArray, Backend, BackendStats } from './backend/types.j
 export { init, backend, stats, resetStats, flush, settled, profileKernels, type InitOptions } from './init.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
-export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';
+export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type RandomOptions } from './creation.js';
+export { autocast, type AutocastOptions } from './ops/autocast.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
 export {
@@ -16,6 +17,7 @@ export {
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as amp from './amp/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
 export * as data from './data/index.js';

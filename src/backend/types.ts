@@ -99,6 +99,12 @@ export interface OptimizerStepArgs {
   /** Adam: 1 − β1^t and 1 − β2^t, computed on the host in float64 */
   biasCorrection1: number;
   biasCorrection2: number;
+  /**
+   * A float32 storage whose first element, when nonzero, makes the whole step a no-op (params
+   * and state untouched): GradScaler's found-inf flag, read on the device, so skipping an
+   * overflowed step needs no readback.
+   */
+  skipIf?: Storage | null;
 }
 
 /** Geometry of a 2-D convolution on NCHW tensors (weight [cOut, cIn/groups, kernelH, kernelW]). */

@@ -113,7 +113,7 @@ function parseEntry(name: string, raw: unknown, dataBytes: number): HeaderEntry 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`entry '${name}' is not an object`);
   const e = raw as Partial<HeaderEntry>;
   if (typeof e.dtype !== 'string') fail(`tensor '${name}' has no dtype`);
-  if (!(e.dtype in DTYPES)) fail(`tensor '${name}' has dtype '${e.dtype}'; webgrad reads ${Object.keys(DTYPES).join(' and ')}`);
+  if (!(e.dtype in DTYPES)) fail(`tensor '${name}' has dtype '${e.dtype}'; webgrad reads ${Object.keys(DTYPES).join(', ')}`);
   if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
     fail(`tensor '${name}' has an invalid shape ${JSON.stringify(e.shape)}`);
   const off = e.data_offsets;

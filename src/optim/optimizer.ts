@@ -54,6 +54,11 @@ function isGroupSpec<O>(v: unknown): v is ParamGroupSpec<O> {
 
 export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   readonly paramGroups: ParamGroup<O>[] = [];
+  /**
+   * While set (GradScaler.step), a float32 scalar tensor read on the device: nonzero makes
+   * step()'s kernels leave params and state untouched. Step counts still advance on the host.
+   */
+  skipIf: Tensor | null = null;
   protected readonly state = new Map<Tensor, ParamState>();
 
   constructor(params: ParamsArg<O>, readonly defaults: Required<O>) {
@@ -135,11 +140,11 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
         && stepped.every((s) => s.step === first.step && sameSet(s.created, first.created));
       if (uniform) {
         const state = names.map((name) => (name ? this.stateArena(group, name).base.storage : null));
-        be.optimizerStep(this.stepArgs(group, first.step, first.created), arenas.params.base.storage, arenas.grads.base.storage, state);
+        be.optimizerStep({ ...this.stepArgs(group, first.step, first.created), skipIf: this.skipIf?.storage }, arenas.params.base.storage, arenas.grads.base.storage, state);
       } else {
         for (const { index, step, created } of stepped) {
           const state = names.map((name) => (name ? this.stateArena(group, name).padded[index] : null));
-          be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state);
+          be.optimizerStep({ ...this.stepArgs(group, step, created), skipIf: this.skipIf?.storage }, arenas.params.padded[index], arenas.grads.padded[index], state);
         }
       }
     }

@@ -89,7 +89,7 @@ describe.each(devices)('safetensors on %s', (device) => {
     ['an absurd header length', () => { const b = new Uint8Array(16); new DataView(b.buffer).setBigUint64(0, 1n << 60n, true); return b; }, /implausibly large/],
     ['bad JSON', () => { const b = minimalWriter(VALID_HEADER, f32Bytes([1, 2])); b[9] = 0x7b; b[10] = 0x7b; return b; }, /header is not valid JSON/],
     ['a JSON array header', () => minimalWriter([], []), /not a JSON object/],
-    ['an unknown dtype', () => minimalWriter({ w: { dtype: 'F16', shape: [2], data_offsets: [0, 4] } }, [0, 0, 0, 0]), /tensor 'w' has dtype 'F16'; webgrad reads F32 and I32/],
+    ['an unknown dtype', () => minimalWriter({ w: { dtype: 'F8_E5M2', shape: [2], data_offsets: [0, 2] } }, [0, 0]), /tensor 'w' has dtype 'F8_E5M2'; webgrad reads F32, I32, F16/],
     ['offsets past the data (truncated data)', () => minimalWriter(VALID_HEADER, f32Bytes([1])), /data_offsets \[0,8\] run past the 4 data bytes/],
     ['overlapping tensors', () => minimalWriter({ ...VALID_HEADER, v: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32Bytes([1, 2])), /'w' \[0,8\] and 'v' \[4,8\] overlap/],
     ['shape × dtype ≠ offsets', () => minimalWriter({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32Bytes([1, 2])), /shape \[3\] of F32 needs 12 bytes but data_offsets \[0,8\] hold 8/],

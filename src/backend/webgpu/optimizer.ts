@@ -18,7 +18,8 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
   const p = gpuStorage(param);
   const g = gpuStorage(grad);
   if (p.size === 0) return;
-  const slots = SLOTS[args.rule];
+  // with a skip flag every rule binds all three slots, so the flag sits at one binding (6) for all
+  const slots = args.skipIf ? 3 : SLOTS[args.rule];
   // the bind group needs a buffer in every slot the entry point declares; slots for options
   // that are off get distinct one-element dummies (writable bindings must not alias)
   const dummies: GpuStorage[] = [];
@@ -35,12 +36,12 @@ export function optimizerStep(dev: WebGPUDevice, args: OptimizerStepArgs, param:
   const n = vec4 ? p.size / 4 : p.size;
   dev.dispatch({
     shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
-    defines: { VEC4: vec4 },
+    defines: { VEC4: vec4, SKIP: !!args.skipIf },
     constants: { WG, ELEMS, OPTIONS: options(args, momentumSlot) },
     uniforms: new Uniforms().u32(n, args.firstStep ? 1 : 0)
       .f32(args.lr, args.weightDecay, args.momentum, args.dampening, args.alpha, args.eps, args.beta1, args.beta2)
       .f32(args.lr / args.biasCorrection1, Math.sqrt(args.biasCorrection2)),
-    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
+    inputs: [g], outputs: [p, ...bound, ...(args.skipIf ? [gpuStorage(args.skipIf)] : [])], workgroups: Math.ceil(n / (WG * ELEMS)),
   });
   for (const d of dummies) dev.free(d);
 }
