@@ -4,9 +4,9 @@
 //   VK_ICD_FILENAMES=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json \
 //     npx deno run -A --unstable-sloppy-imports bench/amp-convnet.ts --steps 200 [--batch 64] [--test 2000]
 // Prints one JSON line per run (mode, steps, ms/step, mean loss of the last 50 steps, accuracy).
-import * as wg from '../src/index.ts';
+import * as wg from '../src/index.js';
 import process from 'node:process';
-import { loadCifar10 } from '../src/data/loaders.ts';
+import { loadCifar10 } from '../src/data/loaders.js';
 
 const arg = (name: string, dflt: number): number => {
   const argv = process.argv.slice(2);
