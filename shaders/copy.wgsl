@@ -1,6 +1,7 @@
 // Strided-copy family: copyStrided (a strided view -> contiguous, with an int <-> float cast)
 // and scatterStridedInPlace (contiguous -> the strided positions of dst).
-// Variants: SRC_INT / DST_INT pick i32 storage for the source / destination.
+// Variants: SRC_INT / DST_INT pick i32 storage for the source / destination, SRC_F16 / DST_F16
+// f16 storage (float16 casts round through toF16, see preprocess.ts).
 // Overrides: WG, CONTIG (the view is contiguous from its offset: no index arithmetic).
 
 override WG: u32 = 256;
@@ -19,11 +20,15 @@ struct U {
 
 #if SRC_INT
 alias TS = i32;
+#elif SRC_F16
+alias TS = f16;
 #else
 alias TS = f32;
 #endif
 #if DST_INT
 alias TD = i32;
+#elif DST_F16
+alias TD = f16;
 #else
 alias TD = f32;
 #endif
@@ -37,8 +42,10 @@ fn isNanOrInf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) == 0x7f80
 #if SRC_INT
 fn castTo(v: TS) -> TD { return v; }
 #else
-fn castTo(v: TS) -> TD { if (isNanOrInf(v)) { return 0; } return i32(trunc(v)); }
+fn castTo(v: TS) -> TD { let f = f32(v); if (isNanOrInf(f)) { return 0; } return i32(trunc(f)); }
 #endif
+#elif DST_F16
+fn castTo(v: TS) -> TD { return toF16(f32(v)); }
 #else
 fn castTo(v: TS) -> TD { return f32(v); }
 #endif

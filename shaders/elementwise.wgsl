@@ -4,7 +4,8 @@
 // negative bases, tanh of large |x|, f32 -> i32 of NaN) are wrapped below.
 //
 // Variants (preprocessor): IN0_INT, IN1_INT, IN2_INT, OUT_INT pick i32 instead of f32 for
-// the positional inputs and the output. Override constants: WG (workgroup size), OP (the
+// the positional inputs and the output; IN0_F16 .. OUT_F16 pick f16 storage (the arithmetic
+// stays f32: loads widen, stores round once through toF16, see preprocess.ts). Override constants: WG (workgroup size), OP (the
 // op's index in the UnaryOp / BinaryOp list), MODE0..MODE2 (0 contiguous, 1 scalar
 // broadcast, 2 strided view), INT_ARITH (compute in i32 instead of f32).
 // Invocations index elements as (wid.y * num_workgroups.x + wid.x) * WG + lid.x, so
@@ -33,21 +34,29 @@ struct U {
 
 #if IN0_INT
 alias T0 = i32;
+#elif IN0_F16
+alias T0 = f16;
 #else
 alias T0 = f32;
 #endif
 #if IN1_INT
 alias T1 = i32;
+#elif IN1_F16
+alias T1 = f16;
 #else
 alias T1 = f32;
 #endif
 #if IN2_INT
 alias T2 = i32;
+#elif IN2_F16
+alias T2 = f16;
 #else
 alias T2 = f32;
 #endif
 #if OUT_INT
 alias TO = i32;
+#elif OUT_F16
+alias TO = f16;
 #else
 alias TO = f32;
 #endif
@@ -277,6 +286,8 @@ fn binaryI(x: i32, y: i32) -> i32 {
 
 #if OUT_INT
 fn outF(v: f32) -> TO { return toI32(v); }
+#elif OUT_F16
+fn outF(v: f32) -> TO { return toF16(v); }
 #else
 fn outF(v: f32) -> TO { return v; }
 #endif

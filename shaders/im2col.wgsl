@@ -25,12 +25,18 @@ struct U {
 const WG = 256u;
 
 @group(0) @binding(0) var<uniform> u: U;
-@group(0) @binding(1) var<storage, read> SRC: array<f32>;
+// F16 (im2col only): x and the columns hold f16; a tap copies a half exactly (no rounding)
+#if F16
+alias TE = f16;
+#else
+alias TE = f32;
+#endif
+@group(0) @binding(1) var<storage, read> SRC: array<TE>;
 #if VEC4_ROWS
 // im2col when outW % 4 == 0: each row segment is stored as outW/4 vec4s (4× fewer stores)
-@group(0) @binding(2) var<storage, read_write> DST: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> DST: array<vec4<TE>>;
 #else
-@group(0) @binding(2) var<storage, read_write> DST: array<f32>;
+@group(0) @binding(2) var<storage, read_write> DST: array<TE>;
 #endif
 
 // flatIndex: shaders/prelude.wgsl
@@ -38,7 +44,7 @@ const WG = 256u;
 // x at column iw of the input row starting at srcRow; 0 in the padding
 fn tap(srcRow: u32, iw: i32, rowInside: bool) -> f32 {
   let inside = rowInside && iw >= 0 && iw < i32(u.w);
-  return select(0.0, SRC[srcRow + u32(select(0, iw, inside))], inside);
+  return select(0.0, f32(SRC[srcRow + u32(select(0, iw, inside))]), inside);
 }
 
 // one invocation per output row (n, (c, kh, kw), oh): its outW columns share the index math
@@ -63,15 +69,15 @@ fn im2col(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let dst = i * (u.outW / 4u);
   let step = i32(u.strideW);
   for (var q = 0u; q < u.outW / 4u; q++) {
-    DST[dst + q] = vec4<f32>(tap(srcRow, iw, rowInside), tap(srcRow, iw + step, rowInside),
-                             tap(srcRow, iw + 2 * step, rowInside), tap(srcRow, iw + 3 * step, rowInside));
+    DST[dst + q] = vec4<TE>(vec4<f32>(tap(srcRow, iw, rowInside), tap(srcRow, iw + step, rowInside),
+                                      tap(srcRow, iw + 2 * step, rowInside), tap(srcRow, iw + 3 * step, rowInside)));
     iw += 4 * step;
   }
 }
 #else
   let dst = i * u.outW;
   for (var ow = 0u; ow < u.outW; ow++) {
-    DST[dst + ow] = tap(srcRow, iw, rowInside);
+    DST[dst + ow] = TE(tap(srcRow, iw, rowInside));
     iw += i32(u.strideW);
   }
 }
@@ -101,7 +107,7 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   for (var kh = khLo; kh < khHi; kh++) {
     let rowBase = colBase + kh * u.kW * outHW + (u32(th) - kh) * u.outW + u32(tw);
     for (var kw = kwLo; kw < kwHi; kw++) {
-      acc += SRC[rowBase + kw * outHW - kw];
+      acc += f32(SRC[rowBase + kw * outHW - kw]);
     }
   }
 #else
@@ -115,11 +121,11 @@ fn col2im(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
       if (tw < 0 || u32(tw) % u.strideW != 0u) { continue; }
       let ow = u32(tw) / u.strideW;
       if (ow >= u.outW) { continue; }
-      acc += SRC[colBase + (kh * u.kW + kw) * outHW + oh * u.outW + ow];
+      acc += f32(SRC[colBase + (kh * u.kW + kw) * outHW + oh * u.outW + ow]);
     }
   }
 #endif
-  DST[u.n0 * u.c * hw + i] = acc;
+  DST[u.n0 * u.c * hw + i] = TE(acc);
 }
 
 // here `total` is the length of one partial (len) and `images` the number of partials
@@ -128,11 +134,11 @@ fn sum_images(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   let i = flatIndex(wid, nwg, lid);
   if (i >= u.total) { return; }
 #if ACCUMULATE
-  var acc = DST[i];
+  var acc = f32(DST[i]);
 #else
   var acc = 0.0;
 #endif
-  for (var p = 0u; p < u.images; p++) { acc += SRC[p * u.total + i]; }
-  DST[i] = acc;
+  for (var p = 0u; p < u.images; p++) { acc += f32(SRC[p * u.total + i]); }
+  DST[i] = TE(acc);
 }
 #endif

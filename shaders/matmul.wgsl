@@ -37,6 +37,18 @@ const TN: u32 = 8u;
 const TN: u32 = 4u;
 #endif
 
+// F16: A, B, BIAS and C hold f16 (the loads widen to f32, the products accumulate in f32 and
+// each output is rounded once on its store, through toF16 from preprocess.ts).
+#if F16
+alias TE = f16;
+fn toC(v: f32) -> f16 { return toF16(v); }
+fn toC4(v: vec4<f32>) -> vec4<f16> { return vec4<f16>(toF16(v.x), toF16(v.y), toF16(v.z), toF16(v.w)); }
+#else
+alias TE = f32;
+fn toC(v: f32) -> f32 { return v; }
+fn toC4(v: vec4<f32>) -> vec4<f32> { return v; }
+#endif
+
 struct U {
   m: u32,
   n: u32,
@@ -51,55 +63,55 @@ struct U {
 @group(0) @binding(0) var<uniform> u: U;
 
 #if A_TVEC
-@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
-fn loadA(row: u32, t: u32) -> f32 { let i = aBase + t * u.m + row; return A[i / 4u][i % 4u]; }
+@group(0) @binding(1) var<storage, read> A: array<vec4<TE>>;
+fn loadA(row: u32, t: u32) -> f32 { let i = aBase + t * u.m + row; return f32(A[i / 4u][i % 4u]); }
 #elif A_VEC
-@group(0) @binding(1) var<storage, read> A: array<vec4<f32>>;
-fn loadA(row: u32, t: u32) -> f32 { let i = aBase + row * u.k + t; return A[i / 4u][i % 4u]; }
+@group(0) @binding(1) var<storage, read> A: array<vec4<TE>>;
+fn loadA(row: u32, t: u32) -> f32 { let i = aBase + row * u.k + t; return f32(A[i / 4u][i % 4u]); }
 #else
-@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(1) var<storage, read> A: array<TE>;
 #if TRANS_A
-fn loadA(row: u32, t: u32) -> f32 { return A[aBase + t * u.m + row]; }
+fn loadA(row: u32, t: u32) -> f32 { return f32(A[aBase + t * u.m + row]); }
 #else
-fn loadA(row: u32, t: u32) -> f32 { return A[aBase + row * u.k + t]; }
+fn loadA(row: u32, t: u32) -> f32 { return f32(A[aBase + row * u.k + t]); }
 #endif
 #endif
 
 #if B_TVEC
-@group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
-fn loadB(t: u32, col: u32) -> f32 { let i = bBase + col * u.k + t; return B[i / 4u][i % 4u]; }
+@group(0) @binding(2) var<storage, read> B: array<vec4<TE>>;
+fn loadB(t: u32, col: u32) -> f32 { let i = bBase + col * u.k + t; return f32(B[i / 4u][i % 4u]); }
 #elif B_VEC
-@group(0) @binding(2) var<storage, read> B: array<vec4<f32>>;
-fn loadB(t: u32, col: u32) -> f32 { let i = bBase + t * u.n + col; return B[i / 4u][i % 4u]; }
+@group(0) @binding(2) var<storage, read> B: array<vec4<TE>>;
+fn loadB(t: u32, col: u32) -> f32 { let i = bBase + t * u.n + col; return f32(B[i / 4u][i % 4u]); }
 #else
-@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<TE>;
 #if TRANS_B
-fn loadB(t: u32, col: u32) -> f32 { return B[bBase + col * u.k + t]; }
+fn loadB(t: u32, col: u32) -> f32 { return f32(B[bBase + col * u.k + t]); }
 #else
-fn loadB(t: u32, col: u32) -> f32 { return B[bBase + t * u.n + col]; }
+fn loadB(t: u32, col: u32) -> f32 { return f32(B[bBase + t * u.n + col]); }
 #endif
 #endif
 
 // The fused epilogue (a conv's bias + ReLU on its NCHW product, where a row is an output
 // channel): ROW_BIAS adds BIAS[row] (binding 3, C moves to 4), ACT_RELU clamps at 0 (NaN passes).
 #if ROW_BIAS
-@group(0) @binding(3) var<storage, read> BIAS: array<f32>;
+@group(0) @binding(3) var<storage, read> BIAS: array<TE>;
 #if C_VEC
-@group(0) @binding(4) var<storage, read_write> C: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> C: array<vec4<TE>>;
 #else
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<TE>;
 #endif
 #else
 #if C_VEC
-@group(0) @binding(3) var<storage, read_write> C: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read_write> C: array<vec4<TE>>;
 #else
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<TE>;
 #endif
 #endif
 
 fn epilogue(row: u32, v: vec4<f32>) -> vec4<f32> {
 #if ROW_BIAS
-  let biased = v + BIAS[row];
+  let biased = v + f32(BIAS[row]);
 #else
   let biased = v;
 #endif
@@ -112,16 +124,16 @@ fn epilogue(row: u32, v: vec4<f32>) -> vec4<f32> {
 
 #if C_VEC
 fn storeC(row: u32, col: u32, v: vec4<f32>) {
-  if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = epilogue(row, v); }
+  if (col < u.n) { C[(cBase + row * u.n + col) / 4u] = toC4(epilogue(row, v)); }
 }
 #else
 fn storeC(row: u32, col: u32, value: vec4<f32>) {
   let i = cBase + row * u.n + col;
   let v = epilogue(row, value);
-  if (col < u.n) { C[i] = v.x; }
-  if (col + 1u < u.n) { C[i + 1u] = v.y; }
-  if (col + 2u < u.n) { C[i + 2u] = v.z; }
-  if (col + 3u < u.n) { C[i + 3u] = v.w; }
+  if (col < u.n) { C[i] = toC(v.x); }
+  if (col + 1u < u.n) { C[i + 1u] = toC(v.y); }
+  if (col + 2u < u.n) { C[i + 2u] = toC(v.z); }
+  if (col + 3u < u.n) { C[i + 3u] = toC(v.w); }
 }
 #endif
 
@@ -222,34 +234,34 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let kMain = u.k & ~3u;
   for (var t = 0u; t < kMain; t += 4u) {
 #if A_TVEC
-    let ac0_0 = A[(aBase + (t + 0u) * u.m + rowv0) / 4u];
-    let ac1_0 = A[(aBase + (t + 1u) * u.m + rowv0) / 4u];
-    let ac2_0 = A[(aBase + (t + 2u) * u.m + rowv0) / 4u];
-    let ac3_0 = A[(aBase + (t + 3u) * u.m + rowv0) / 4u];
+    let ac0_0 = vec4<f32>(A[(aBase + (t + 0u) * u.m + rowv0) / 4u]);
+    let ac1_0 = vec4<f32>(A[(aBase + (t + 1u) * u.m + rowv0) / 4u]);
+    let ac2_0 = vec4<f32>(A[(aBase + (t + 2u) * u.m + rowv0) / 4u]);
+    let ac3_0 = vec4<f32>(A[(aBase + (t + 3u) * u.m + rowv0) / 4u]);
     let a0 = vec4<f32>(ac0_0.x, ac1_0.x, ac2_0.x, ac3_0.x);
     let a1 = vec4<f32>(ac0_0.y, ac1_0.y, ac2_0.y, ac3_0.y);
     let a2 = vec4<f32>(ac0_0.z, ac1_0.z, ac2_0.z, ac3_0.z);
     let a3 = vec4<f32>(ac0_0.w, ac1_0.w, ac2_0.w, ac3_0.w);
 #if ROWS8
-    let ac0_1 = A[(aBase + (t + 0u) * u.m + rowv1) / 4u];
-    let ac1_1 = A[(aBase + (t + 1u) * u.m + rowv1) / 4u];
-    let ac2_1 = A[(aBase + (t + 2u) * u.m + rowv1) / 4u];
-    let ac3_1 = A[(aBase + (t + 3u) * u.m + rowv1) / 4u];
+    let ac0_1 = vec4<f32>(A[(aBase + (t + 0u) * u.m + rowv1) / 4u]);
+    let ac1_1 = vec4<f32>(A[(aBase + (t + 1u) * u.m + rowv1) / 4u]);
+    let ac2_1 = vec4<f32>(A[(aBase + (t + 2u) * u.m + rowv1) / 4u]);
+    let ac3_1 = vec4<f32>(A[(aBase + (t + 3u) * u.m + rowv1) / 4u]);
     let a4 = vec4<f32>(ac0_1.x, ac1_1.x, ac2_1.x, ac3_1.x);
     let a5 = vec4<f32>(ac0_1.y, ac1_1.y, ac2_1.y, ac3_1.y);
     let a6 = vec4<f32>(ac0_1.z, ac1_1.z, ac2_1.z, ac3_1.z);
     let a7 = vec4<f32>(ac0_1.w, ac1_1.w, ac2_1.w, ac3_1.w);
 #endif
 #elif A_VEC
-    let a0 = A[(aBase + rr0 * u.k + t) / 4u];
-    let a1 = A[(aBase + rr1 * u.k + t) / 4u];
-    let a2 = A[(aBase + rr2 * u.k + t) / 4u];
-    let a3 = A[(aBase + rr3 * u.k + t) / 4u];
+    let a0 = vec4<f32>(A[(aBase + rr0 * u.k + t) / 4u]);
+    let a1 = vec4<f32>(A[(aBase + rr1 * u.k + t) / 4u]);
+    let a2 = vec4<f32>(A[(aBase + rr2 * u.k + t) / 4u]);
+    let a3 = vec4<f32>(A[(aBase + rr3 * u.k + t) / 4u]);
 #if ROWS8
-    let a4 = A[(aBase + rr4 * u.k + t) / 4u];
-    let a5 = A[(aBase + rr5 * u.k + t) / 4u];
-    let a6 = A[(aBase + rr6 * u.k + t) / 4u];
-    let a7 = A[(aBase + rr7 * u.k + t) / 4u];
+    let a4 = vec4<f32>(A[(aBase + rr4 * u.k + t) / 4u]);
+    let a5 = vec4<f32>(A[(aBase + rr5 * u.k + t) / 4u]);
+    let a6 = vec4<f32>(A[(aBase + rr6 * u.k + t) / 4u]);
+    let a7 = vec4<f32>(A[(aBase + rr7 * u.k + t) / 4u]);
 #endif
 #else
     let a0 = vec4<f32>(loadA(rr0, t), loadA(rr0, t + 1u), loadA(rr0, t + 2u), loadA(rr0, t + 3u));
@@ -264,34 +276,34 @@ fn matmul(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 #endif
 #endif
 #if B_TVEC
-    let bc0 = B[(bBase + cc0 * u.k + t) / 4u];
-    let bc1 = B[(bBase + cc1 * u.k + t) / 4u];
-    let bc2 = B[(bBase + cc2 * u.k + t) / 4u];
-    let bc3 = B[(bBase + cc3 * u.k + t) / 4u];
+    let bc0 = vec4<f32>(B[(bBase + cc0 * u.k + t) / 4u]);
+    let bc1 = vec4<f32>(B[(bBase + cc1 * u.k + t) / 4u]);
+    let bc2 = vec4<f32>(B[(bBase + cc2 * u.k + t) / 4u]);
+    let bc3 = vec4<f32>(B[(bBase + cc3 * u.k + t) / 4u]);
     let b0_0 = vec4<f32>(bc0.x, bc1.x, bc2.x, bc3.x);
     let b1_0 = vec4<f32>(bc0.y, bc1.y, bc2.y, bc3.y);
     let b2_0 = vec4<f32>(bc0.z, bc1.z, bc2.z, bc3.z);
     let b3_0 = vec4<f32>(bc0.w, bc1.w, bc2.w, bc3.w);
 #if COLS8
-    let bc4 = B[(bBase + cc4 * u.k + t) / 4u];
-    let bc5 = B[(bBase + cc5 * u.k + t) / 4u];
-    let bc6 = B[(bBase + cc6 * u.k + t) / 4u];
-    let bc7 = B[(bBase + cc7 * u.k + t) / 4u];
+    let bc4 = vec4<f32>(B[(bBase + cc4 * u.k + t) / 4u]);
+    let bc5 = vec4<f32>(B[(bBase + cc5 * u.k + t) / 4u]);
+    let bc6 = vec4<f32>(B[(bBase + cc6 * u.k + t) / 4u]);
+    let bc7 = vec4<f32>(B[(bBase + cc7 * u.k + t) / 4u]);
     let b0_1 = vec4<f32>(bc4.x, bc5.x, bc6.x, bc7.x);
     let b1_1 = vec4<f32>(bc4.y, bc5.y, bc6.y, bc7.y);
     let b2_1 = vec4<f32>(bc4.z, bc5.z, bc6.z, bc7.z);
     let b3_1 = vec4<f32>(bc4.w, bc5.w, bc6.w, bc7.w);
 #endif
 #elif B_VEC
-    let b0_0 = B[(bBase + (t + 0u) * u.n + colv0) / 4u];
-    let b1_0 = B[(bBase + (t + 1u) * u.n + colv0) / 4u];
-    let b2_0 = B[(bBase + (t + 2u) * u.n + colv0) / 4u];
-    let b3_0 = B[(bBase + (t + 3u) * u.n + colv0) / 4u];
+    let b0_0 = vec4<f32>(B[(bBase + (t + 0u) * u.n + colv0) / 4u]);
+    let b1_0 = vec4<f32>(B[(bBase + (t + 1u) * u.n + colv0) / 4u]);
+    let b2_0 = vec4<f32>(B[(bBase + (t + 2u) * u.n + colv0) / 4u]);
+    let b3_0 = vec4<f32>(B[(bBase + (t + 3u) * u.n + colv0) / 4u]);
 #if COLS8
-    let b0_1 = B[(bBase + (t + 0u) * u.n + colv1) / 4u];
-    let b1_1 = B[(bBase + (t + 1u) * u.n + colv1) / 4u];
-    let b2_1 = B[(bBase + (t + 2u) * u.n + colv1) / 4u];
-    let b3_1 = B[(bBase + (t + 3u) * u.n + colv1) / 4u];
+    let b0_1 = vec4<f32>(B[(bBase + (t + 0u) * u.n + colv1) / 4u]);
+    let b1_1 = vec4<f32>(B[(bBase + (t + 1u) * u.n + colv1) / 4u]);
+    let b2_1 = vec4<f32>(B[(bBase + (t + 2u) * u.n + colv1) / 4u]);
+    let b3_1 = vec4<f32>(B[(bBase + (t + 3u) * u.n + colv1) / 4u]);
 #endif
 #else
     let b0_0 = vec4<f32>(loadB(t + 0u, cc0), loadB(t + 0u, cc1), loadB(t + 0u, cc2), loadB(t + 0u, cc3));

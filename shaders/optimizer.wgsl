@@ -57,6 +57,15 @@ struct U {
 
 fn has(flag: u32) -> bool { return (OPTIONS & flag) != 0u; }
 
+// SKIP: a flag bound after the state slots (read_write only because outputs come last in the
+// layout; never written): nonzero makes the step a no-op (GradScaler found an inf / NaN)
+#if SKIP
+@group(0) @binding(6) var<storage, read_write> skipFlag: array<f32>;
+fn skipped() -> bool { return skipFlag[0] != 0.0; }
+#else
+fn skipped() -> bool { return false; }
+#endif
+
 /** the first element of this thread; its others follow at strides of WG */
 fn firstIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: vec3<u32>) -> u32 {
   return (wid.y * nwg.x + wid.x) * WG * ELEMS + lid.x;
@@ -77,6 +86,7 @@ fn sgd_element(i: u32) {
 
 @compute @workgroup_size(WG)
 fn sgd_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  if (skipped()) { return; }
   let first = firstIndex(wid, nwg, lid);
   for (var k = 0u; k < ELEMS; k++) {
     let i = first + k * WG;
@@ -109,6 +119,7 @@ fn rmsprop_element(i: u32) {
 
 @compute @workgroup_size(WG)
 fn rmsprop_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  if (skipped()) { return; }
   let first = firstIndex(wid, nwg, lid);
   for (var k = 0u; k < ELEMS; k++) {
     let i = first + k * WG;
@@ -135,6 +146,7 @@ fn adam_element(i: u32) {
 
 @compute @workgroup_size(WG)
 fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  if (skipped()) { return; }
   let first = firstIndex(wid, nwg, lid);
   for (var k = 0u; k < ELEMS; k++) {
     let i = first + k * WG;

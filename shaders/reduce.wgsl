@@ -4,7 +4,8 @@
 // reduction gives 0 (sum), NaN (max/min) or index 0.
 // Entry `reduce_thread`: one invocation per output, a sequential loop (small `reduce`).
 // Entry `reduce_group`: one workgroup per output, a strided loop then a tree reduction in
-// workgroup memory (large `reduce`). Variants: X_INT (i32 input and, for sum/max/min, output).
+// workgroup memory (large `reduce`). Variants: X_INT (i32 input and, for sum/max/min, output),
+// X_F16 (f16 input and output; T, the accumulator, stays f32 and the result is rounded once).
 
 override WG: u32 = 256;
 override OP: u32 = 0;
@@ -20,15 +21,28 @@ struct U {
 
 #if X_INT
 alias T = i32;
+alias TX = i32;
+#elif X_F16
+alias T = f32;
+alias TX = f16;
 #else
 alias T = f32;
+alias TX = f32;
 #endif
 
-@group(0) @binding(1) var<storage, read> x: array<T>;
+@group(0) @binding(1) var<storage, read> x: array<TX>;
 #if IDX_OUT
 @group(0) @binding(2) var<storage, read_write> out: array<i32>;
 #else
-@group(0) @binding(2) var<storage, read_write> out: array<T>;
+@group(0) @binding(2) var<storage, read_write> out: array<TX>;
+#endif
+
+#if X_INT
+fn narrow(v: T) -> TX { return v; }
+#elif X_F16
+fn narrow(v: T) -> TX { return toF16(v); }
+#else
+fn narrow(v: T) -> TX { return v; }
 #endif
 
 fn isNanT(v: T) -> bool {
@@ -80,7 +94,7 @@ fn store(o: u32, a: Acc) {
 #if IDX_OUT
   out[o] = i32(select(a.i, 0u, a.i == 0xffffffffu));
 #else
-  if (OP != 0u && a.i == 0xffffffffu) { out[o] = nanT(); } else { out[o] = a.v; }
+  if (OP != 0u && a.i == 0xffffffffu) { out[o] = narrow(nanT()); } else { out[o] = narrow(a.v); }
 #endif
 }
 
@@ -93,7 +107,7 @@ fn reduce_thread(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
   let base = oo * u.len * u.inner + ii;
   var acc = empty();
   for (var r = 0u; r < u.len; r++) {
-    acc = combine(acc, Acc(x[base + r * u.inner], r));
+    acc = combine(acc, Acc(T(x[base + r * u.inner]), r));
   }
   store(o, acc);
 }
@@ -111,7 +125,7 @@ fn reduce_group(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     let ii = o % u.inner;
     let base = oo * u.len * u.inner + ii;
     for (var r = t; r < u.len; r += WG) {
-      acc = combine(acc, Acc(x[base + r * u.inner], r));
+      acc = combine(acc, Acc(T(x[base + r * u.inner]), r));
     }
   }
   sv[t] = acc.v;

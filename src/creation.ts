@@ -1,6 +1,6 @@
 // Tensor constructors: from data, constant fills, ranges, seeded random.
 import type { DType, TypedArray } from './backend/types.js';
-import { full as fullOp } from './ops/elementwise.js';
+import { cast, full as fullOp } from './ops/elementwise.js';
 import { rngFor } from './random.js';
 import { getBackend } from './runtime.js';
 import { Tensor } from './tensor.js';
@@ -53,18 +53,37 @@ export function tensor(data: TypedArray | NestedNumbers, shape?: readonly number
   const n = checkShape(s);
   if (flat.length !== n) throw new Error(`webgrad: tensor: ${flat.length} values do not fill shape [${s}] (${n} elements)`);
   const dtype = opts.dtype ?? (flat instanceof Int32Array ? 'int32' : 'float32');
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`webgrad: unsupported dtype '${dtype}' (float32 or int32)`);
+  if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'float16')
+    throw new Error(`webgrad: unsupported dtype '${dtype}' (float32, int32 or float16)`);
+  if (dtype === 'float16') {
+    // uploaded as float32 and rounded to float16 on the device (one cast kernel): the host
+    // never packs halves, and the CPU reference rounds exactly as the GPU stores
+    requireFloat16();
+    const wide = tensor(flat instanceof Int32Array ? Float32Array.from(flat) : flat, s);
+    const half = cast(wide, 'float16');
+    wide.dispose();
+    return withGrad(half, opts);
+  }
   // Float64Array data goes to the backend as is: the float64 CPU reference keeps every bit,
   // the others round it to float32 on upload
   const typed = dtype === 'int32' ? (flat instanceof Int32Array ? flat : Int32Array.from(flat, (v) => Math.trunc(v)))
     : flat instanceof Int32Array ? Float32Array.from(flat) : flat;
-  const t = Tensor.fromStorage(getBackend().upload(typed), s, opts.requiresGrad ?? false);
-  return t;
+  return withGrad(Tensor.fromStorage(getBackend().upload(typed), s, false), opts);
+}
+
+/** whether the active backend has float16 tensors (WebGPU: the adapter's `shader-f16` feature; the CPU backend always) */
+export function hasFloat16(): boolean {
+  return getBackend().float16;
+}
+
+function requireFloat16(): void {
+  const be = getBackend();
+  if (!be.float16) be.alloc(0, 'float16'); // the backend's own error, naming the missing feature
 }
 
 function withGrad(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) {
-    if (t.dtype !== 'float32') throw new Error('webgrad: only float32 tensors can require grad');
+    if (t.dtype === 'int32') throw new Error('webgrad: only floating-point (float32, float16) tensors can require grad');
     t.requiresGrad = true;
   }
   return t;
@@ -72,6 +91,7 @@ function withGrad(t: Tensor, opts: CreateOptions): Tensor {
 
 export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
   checkShape(shape);
+  if (opts.dtype === 'float16') requireFloat16();
   return withGrad(fullOp(shape, value, opts.dtype ?? 'float32'), opts);
 }
 
@@ -91,12 +111,12 @@ export function arange(start: number, stop?: number, step = 1, opts: CreateOptio
 
 /** uniform [0, 1), seeded: the same seed gives the same values on every backend */
 export function rand(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return withGrad(tensor(rngFor(opts.seed).uniform(checkShape(shape)), shape), opts);
+  return withGrad(tensor(rngFor(opts.seed).uniform(checkShape(shape)), shape, { dtype: opts.dtype }), opts);
 }
 
 /** standard normal, seeded */
 export function randn(shape: readonly number[], opts: RandomOptions = {}): Tensor {
-  return withGrad(tensor(rngFor(opts.seed).normal(checkShape(shape)), shape), opts);
+  return withGrad(tensor(rngFor(opts.seed).normal(checkShape(shape)), shape, { dtype: opts.dtype }), opts);
 }
 
 /** integers in [low, high), int32 */

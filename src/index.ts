@@ -10,7 +10,8 @@ export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
 export { compile, type CompiledFunction, type CompileOptions } from './compile.js';
-export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';
+export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type RandomOptions } from './creation.js';
+export { autocast, type AutocastOptions } from './ops/autocast.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
 export {
@@ -20,6 +21,7 @@ export {
 
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as amp from './amp/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
 export * as data from './data/index.js';

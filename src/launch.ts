@@ -23,7 +23,7 @@ export function launchKernel<B extends Backend>(
   for (const d of shape) size *= d;
   const storage = be.alloc(size, dtype);
   if (size > 0) {
-    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'float32' ? NaN : -0x7fffffff);
+    if (shouldPoisonOutputs()) be.fill(storage, dtype === 'int32' ? -0x7fffffff : NaN);
     try {
       run(be, storage);
     } catch (e) {

@@ -7,7 +7,17 @@
 // and never mutates its inputs, except the explicitly in-place ones (`*InPlace`, optimizer
 // steps). Shapes are plain number arrays, row-major.
 
-export type DType = 'float32' | 'int32';
+/**
+ * float16 exists where the backend has it (`Backend.float16`): the WebGPU backend needs the
+ * adapter's `shader-f16` feature; the CPU backend keeps float16 tensors as float32 numbers
+ * rounded to float16 after every kernel (src/backend/half.ts), so it is the reference.
+ */
+export type DType = 'float32' | 'int32' | 'float16';
+
+/** float32 and float16 are floating point; int32 is not */
+export function isFloatDType(d: DType): boolean {
+  return d !== 'int32';
+}
 /** float32 data is a Float32Array, except on the float64 CPU reference (gradient checks) */
 export type TypedArray = Float32Array | Int32Array | Float64Array;
 
@@ -89,6 +99,12 @@ export interface OptimizerStepArgs {
   /** Adam: 1 − β1^t and 1 − β2^t, computed on the host in float64 */
   biasCorrection1: number;
   biasCorrection2: number;
+  /**
+   * A float32 storage whose first element, when nonzero, makes the whole step a no-op (params
+   * and state untouched): GradScaler's found-inf flag, read on the device, so skipping an
+   * overflowed step needs no readback.
+   */
+  skipIf?: Storage | null;
 }
 
 /** Geometry of a 2-D convolution on NCHW tensors (weight [cOut, cIn/groups, kernelH, kernelW]). */
@@ -306,6 +322,8 @@ export interface BackendBase {
   /** a human-readable adapter description, e.g. 'SwiftShader (software)' or 'cpu' */
   readonly adapterName: string;
   readonly isSoftwareAdapter: boolean;
+  /** whether float16 storages and kernels exist here (WebGPU: the adapter has `shader-f16`) */
+  readonly float16: boolean;
   /** release every resource (GPU device, pools); the backend is unusable afterwards */
   destroy(): void;
   /** capture and replay of compiled steps (wg.compile); absent where steps run eagerly (CPU) */

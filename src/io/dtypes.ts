@@ -34,10 +34,10 @@ const INFO: Record<FileDType, FileDTypeInfo> = {
 };
 
 /** the file dtype a webgrad dtype is written as unless told otherwise */
-export const DEFAULT_FILE_DTYPE: Record<DType, FileDType> = { float32: 'F32', int32: 'I32' };
+export const DEFAULT_FILE_DTYPE: Record<DType, FileDType> = { float32: 'F32', int32: 'I32', float16: 'F16' };
 
 /** the file dtypes a webgrad dtype may be written as (a float cannot be stored as an integer) */
-const WRITABLE: Record<DType, readonly FileDType[]> = { float32: ['F32', 'F16', 'BF16', 'F64'], int32: ['I32', 'I64'] };
+const WRITABLE: Record<DType, readonly FileDType[]> = { float32: ['F32', 'F16', 'BF16', 'F64'], int32: ['I32', 'I64'], float16: ['F16', 'F32'] };
 
 export function isFileDType(code: string): code is FileDType {
   return Object.prototype.hasOwnProperty.call(INFO, code);

@@ -6,6 +6,7 @@
 // webgrad's float32 / int32 are in ./dtypes.ts (F64, F16, BF16, I64... are read and converted).
 import { tensor } from '../creation.js';
 import type { DType } from '../backend/types.js';
+import { fromHalfBits, toHalfBits } from '../backend/half.js';
 import type { Tensor } from '../tensor.js';
 import {
   checkWritable, decodeElements, DEFAULT_FILE_DTYPE, dtypeOf, encodeElements, FILE_DTYPES, fileDTypeBytes, fileDTypeRank,
@@ -19,6 +20,14 @@ interface HeaderEntry {
   dtype: FileDType;
   shape: number[];
   data_offsets: [number, number];
+}
+
+export interface SafetensorsReadOptions {
+  /**
+   * F16 entries become float16 tensors (the backend must have float16: `wg.hasFloat16()`);
+   * by default they are widened to float32 tensors (exactly: every half is a float32).
+   */
+  keepFloat16?: boolean;
 }
 
 /** A tensor as plain host data, before it becomes a Tensor. */
@@ -202,14 +211,19 @@ export function parseSafetensors(bytes: Uint8Array): SafetensorsContents {
 }
 
 /** Tensors and metadata from safetensors bytes (validated first; nothing is created on error). */
-export function readSafetensors(bytes: Uint8Array): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+export function readSafetensors(
+  bytes: Uint8Array, opts: SafetensorsReadOptions = {},
+): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   const parsed = parseSafetensors(bytes);
   const tensors: Record<string, Tensor> = {};
-  for (const [name, t] of Object.entries(parsed.tensors)) tensors[name] = tensor(t.data, t.shape, { dtype: t.dtype });
+  for (const [name, t] of Object.entries(parsed.tensors)) {
+    const dtype = t.fileDtype === 'F16' && opts.keepFloat16 ? 'float16' : t.dtype;
+    tensors[name] = tensor(t.data, t.shape, { dtype });
+  }
   return { tensors, metadata: parsed.metadata };
 }
 
 /** The tensors of a safetensors file, by name (metadata: readSafetensors). */
-export function fromSafetensors(bytes: Uint8Array): Record<string, Tensor> {
-  return readSafetensors(bytes).tensors;
+export function fromSafetensors(bytes: Uint8Array, opts: SafetensorsReadOptions = {}): Record<string, Tensor> {
+  return readSafetensors(bytes, opts).tensors;
 }

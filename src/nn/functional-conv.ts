@@ -1,7 +1,8 @@
 // wg.nn.functional for conv nets: conv2d (bias + activation fused), pooling, batch and layer
 // normalisation, dropout. batchNorm runs the fused kernels (src/ops/batchnorm.ts); layerNorm is
 // composed from ops (shifted two-pass moments, stable for large means), its gradient from the tape.
-import { adaptiveAvgPool2d, avgPool2d, conv2d, dropout, fusedBatchNorm, maxPool2d } from '../ops/index.js';
+import { autocastFull, adaptiveAvgPool2d, avgPool2d, conv2d, dropout, fusedBatchNorm, maxPool2d } from '../ops/index.js';
+import { noGrad } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 
 export { conv2d, maxPool2d, avgPool2d, adaptiveAvgPool2d, dropout };
@@ -44,6 +45,7 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
  */
 export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormOptions = {}): Tensor {
   const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = opts;
+  x = autocastFull(x); // norms run in float32 under autocast
   const rank = x.shape.length;
   if (rank < 2 || rank > 4) throw new Error(`webgrad: batchNorm: expects [N, C], [N, C, L] or [N, C, H, W], got [${x.shape}]`);
   const channels = x.shape[1];
@@ -68,6 +70,7 @@ export function layerNorm(x: Tensor, normalizedShape: number | readonly number[]
   if (lead < 0 || norm.some((d, i) => x.shape[lead + i] !== d))
     throw new Error(`webgrad: layerNorm: normalizedShape [${norm}] does not match the trailing axes of [${x.shape}]`);
   const axes = norm.map((_, i) => lead + i);
+  x = autocastFull(x);
   const { centred, variance } = moments(x, axes);
   const y = centred.mul(variance.add(eps).sqrt().reciprocal());
   return affine(y, weight, bias, (t) => t);

@@ -1,7 +1,7 @@
 // wg.nn.functional: activations, linear, and the losses of the course, composed from ops
 // (their gradients come from the tape) except crossEntropy, which is one fused kernel.
 import { reportIndexErrorsAs } from '../backend/device-checks.js';
-import { binary, clamp, concat, crossEntropy, logSoftmax, oneHot, softmax } from '../ops/index.js';
+import { autocastFull, autocastLow, binary, clamp, concat, crossEntropy, logSoftmax, oneHot, softmax } from '../ops/index.js';
 import type { Tensor } from '../tensor.js';
 
 export { crossEntropy, softmax, logSoftmax, clamp, concat };
@@ -30,7 +30,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.shape[x.shape.length - 1] !== weight.shape[1])
     throw new Error(`webgrad: linear: input [${x.shape}] has ${x.shape[x.shape.length - 1]} features but the weight [${weight.shape}] expects ${weight.shape[1]}`);
   const y = x.matmul(weight, { transB: true });
-  return bias ? y.add(bias) : y;
+  // under autocast the bias joins the float16 product (as PyTorch's linear), not the reverse
+  return bias ? y.add(autocastLow(bias)) : y;
 }
 
 function checkScores(op: string, scores: Tensor, labels: Tensor): void {
@@ -51,12 +52,14 @@ function hingeRows(op: string, scores: Tensor, labels: Tensor, margin: number): 
 /** The course's multiclass SVM loss: mean over the batch of Σ_{j≠y} max(0, s_j − s_y + 1). */
 export function svmLoss(scores: Tensor, labels: Tensor, { margin = 1 } = {}): Tensor {
   checkScores('svmLoss', scores, labels);
+  scores = autocastFull(scores);
   return hingeRows('svmLoss', scores, labels, margin).mean();
 }
 
 /** PyTorch's multi_margin_loss (p = 1): the course's hinge divided by the class count. */
 export function multiMarginLoss(scores: Tensor, labels: Tensor, { margin = 1 } = {}): Tensor {
   checkScores('multiMarginLoss', scores, labels);
+  scores = autocastFull(scores);
   return hingeRows('multiMarginLoss', scores, labels, margin).mean().mul(1 / scores.shape[1]);
 }
 
@@ -64,7 +67,7 @@ export function multiMarginLoss(scores: Tensor, labels: Tensor, { margin = 1 } =
 export function mseLoss(pred: Tensor, target: Tensor, { reduction = 'mean' }: { reduction?: 'mean' | 'sum' | 'none' } = {}): Tensor {
   if (pred.shape.length !== target.shape.length || pred.shape.some((d, i) => d !== target.shape[i]))
     throw new Error(`webgrad: mseLoss: prediction [${pred.shape}] and target [${target.shape}] differ in shape`);
-  const sq = pred.sub(target).square();
+  const sq = autocastFull(pred).sub(autocastFull(target)).square();
   return reduction === 'none' ? sq : reduction === 'sum' ? sq.sum() : sq.mean();
 }
 

@@ -4,6 +4,7 @@
 import type { Conv2dArgs, ConvActivation } from '../backend/types.js';
 import type { Tensor } from '../tensor-core.js';
 import { unary, where } from './elementwise.js';
+import { autocastLow } from './autocast.js';
 import { movementRules } from './movement.js';
 import { applier, type OpRules, requireFloat } from './registry.js';
 
@@ -68,7 +69,9 @@ export const convRules: OpRules<'conv2d' | 'conv2dBackwardInput' | 'conv2dBackwa
     kernel: 'conv2d',
     infer: (inputs, { args }) => {
       inputs.forEach((t) => requireFloat('conv2d', t));
-      return { shape: outShapeOf(args), dtype: 'float32' };
+      if (inputs.some((t) => t.dtype !== inputs[0].dtype))
+        throw new Error(`webgrad: conv2d: dtypes ${inputs.map((t) => t.dtype).join(', ')} differ (cast with .cast(), or use wg.autocast)`);
+      return { shape: outShapeOf(args), dtype: inputs[0].dtype };
     },
     forward: (be, [x, w, b], { args, activation, alpha }, out) =>
       be.conv2d(x.storage, w.storage, b ? b.storage : null, out, args, activation, alpha),
@@ -118,6 +121,9 @@ function resolvePadding(padding: Conv2dGeometry['padding'], kernel: [number, num
 
 /** conv2d(x [N, Cin, H, W], weight [Cout, Cin/groups, kH, kW], bias [Cout]?) as torch.nn.functional.conv2d */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  x = autocastLow(x);
+  weight = autocastLow(weight);
+  if (bias) bias = autocastLow(bias);
   if (x.shape.length !== 4 || weight.shape.length !== 4)
     throw new Error(`webgrad: conv2d: expects x [N, C, H, W] and weight [Cout, Cin/groups, kH, kW], got [${x.shape}] and [${weight.shape}]`);
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== weight.shape[0]))

@@ -3,7 +3,7 @@
 import type { BinaryOp, DType, UnaryOp } from '../backend/types.js';
 import { getBackend } from '../runtime.js';
 import { Tensor } from '../tensor-core.js';
-import { applier, broadcastShapes, broadcastView, type OpRules, requireFloat, view } from './registry.js';
+import { applier, broadcastShapes, broadcastView, castRule, type OpRules, requireFloat, view } from './registry.js';
 
 export type Operand = Tensor | number;
 
@@ -48,12 +48,8 @@ export const elementwiseRules: OpRules<'unary' | 'binary' | 'where' | 'cast'> = 
       return [null, sumTo(where(c, g, zero), a.shape), sumTo(where(c, zero, g), b.shape)];
     },
   },
-  cast: {
-    kernel: 'copyStrided',
-    infer: ([x], { dtype }) => ({ shape: [...x.shape], dtype }),
-    forward: (be, [x], _p, out) => be.copyStrided(x.storage, view(x), out),
-    backward: (g, { inputs: [x] }) => [x.dtype === 'float32' ? g : null],
-  },
+  cast: castRule,
+
 };
 
 const apply = applier(elementwiseRules);
@@ -130,10 +126,17 @@ export function zerosLike(t: Tensor): Tensor {
   return full(t.shape, 0, t.dtype);
 }
 
+const RANK: Record<DType, number> = { int32: 0, float16: 1, float32: 2 };
+
+/** PyTorch's promotion for two tensors: int32 < float16 < float32 */
 function promote(a: Tensor, b: Tensor): [Tensor, Tensor] {
   if (a.dtype === b.dtype) return [a, b];
-  return [a.dtype === 'float32' ? a : a.cast('float32'), b.dtype === 'float32' ? b : b.cast('float32')];
+  const to = RANK[a.dtype] > RANK[b.dtype] ? a.dtype : b.dtype;
+  return [a.cast(to), b.cast(to)];
 }
+
+/** the dtype of a tensor combined with a number: a float tensor keeps its dtype; int32 stays int32 only with an integer */
+const scalarDType = (t: Tensor, v: number): DType => (t.dtype === 'int32' ? (Number.isInteger(v) ? 'int32' : 'float32') : t.dtype);
 
 export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
   if (typeof a === 'number' && typeof b === 'number') throw new Error(`webgrad: ${op}: at least one operand must be a tensor`);
@@ -146,14 +149,14 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
     if (op === 'mul') return unary('mulScalar', ta, b);
     if (op === 'div' && !isInt) return unary('mulScalar', ta, 1 / b);
     if (op === 'pow' && !isInt) return unary('powScalar', ta, b);
-    b = scalarTensor(b, isInt ? 'int32' : 'float32');
+    b = scalarTensor(b, scalarDType(ta, b));
   } else if (typeof a === 'number') {
     const tb = b as Tensor;
     if (op === 'add') return unary('addScalar', tb, a);
     if (op === 'mul') return unary('mulScalar', tb, a);
     if (op === 'sub') return unary('rsubScalar', tb, a);
-    if (op === 'div' && tb.dtype === 'float32') return unary('rdivScalar', tb, a);
-    a = scalarTensor(a, tb.dtype === 'int32' && Number.isInteger(a) ? 'int32' : 'float32');
+    if (op === 'div' && tb.dtype !== 'int32') return unary('rdivScalar', tb, a);
+    a = scalarTensor(a, scalarDType(tb, a));
   }
   const [x, y] = promote(a as Tensor, b as Tensor);
   const outShape = broadcastShapes(op, x.shape, y.shape);
@@ -161,8 +164,9 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): Tensor {
 }
 
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
-  const ta = typeof a === 'number' ? scalarTensor(a) : a;
-  const tb = typeof b === 'number' ? scalarTensor(b) : b;
+  const other = typeof a === 'number' ? (typeof b === 'number' ? null : b) : a;
+  const ta = typeof a === 'number' ? scalarTensor(a, other && other.dtype !== 'int32' ? other.dtype : 'float32') : a;
+  const tb = typeof b === 'number' ? scalarTensor(b, other && other.dtype !== 'int32' ? other.dtype : 'float32') : b;
   const [x, y] = promote(ta, tb);
   const outShape = broadcastShapes('where', broadcastShapes('where', cond.shape, x.shape), y.shape);
   return apply('where', [cond, x, y], { outShape });

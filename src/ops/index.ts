@@ -26,6 +26,7 @@ export const opRules: OpRules<OpName> = {
   ...batchNormRules,
 };
 
+export * from './autocast.js';
 export * from './batchnorm.js';
 export * from './conv.js';
 export * from './dropout.js';

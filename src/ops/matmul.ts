@@ -1,6 +1,7 @@
 // Matmul: 2-D and batched (NumPy broadcasting of batch dims), with transposed operands read
 // in place (no copy). Kernel: shaders/matmul.wgsl, src/backend/cpu/matmul.ts.
 import type { Tensor } from '../tensor-core.js';
+import { autocastLow } from './autocast.js';
 import { applier, broadcastShapes, type OpRules } from './registry.js';
 
 export interface MatmulOptions {
@@ -21,15 +22,16 @@ export const matmulRules: OpRules<'matmul'> = {
   matmul: {
     kernel: 'matmul',
     infer: ([a, b], { transA, transB }) => {
+      if (a.dtype !== b.dtype) throw new Error(`webgrad: matmul: dtypes ${a.dtype} and ${b.dtype} differ (cast one with .cast(), or use wg.autocast)`);
       for (const t of [a, b]) {
-        if (t.dtype !== 'float32') throw new Error(`webgrad: matmul expects float32 tensors, got ${t.dtype} [${t.shape}]`);
+        if (t.dtype === 'int32') throw new Error(`webgrad: matmul expects float32 or float16 tensors, got ${t.dtype} [${t.shape}]`);
         if (t.shape.length < 2) throw new Error(`webgrad: matmul: operands must have rank ≥ 2 here, got [${t.shape}]`);
       }
       const [m, k] = dims(a, transA);
       const [k2, n] = dims(b, transB);
       if (k !== k2) throw new Error(`webgrad: matmul: inner dimensions differ: [${a.shape}]${transA ? 'ᵀ' : ''} · [${b.shape}]${transB ? 'ᵀ' : ''} (${k} vs ${k2})`);
       const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
-      return { shape: [...batch, m, n], dtype: 'float32' };
+      return { shape: [...batch, m, n], dtype: a.dtype };
     },
     forward: (be, [a, b], { transA, transB }, out) => {
       const [m, k] = dims(a, transA);
@@ -62,6 +64,8 @@ const apply = applier(matmulRules);
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
+  a = autocastLow(a);
+  b = autocastLow(b);
   // 1-D operands as NumPy: a vector on the left is a row, on the right a column, and the
   // added axis is dropped again; two vectors give their dot product (a scalar, shape []).
   // Transposing a vector is a no-op, so a vector's own trans flag is ignored.

@@ -3,6 +3,7 @@
 // non-adjacent axes are first moved to the end with one strided copy.
 import type { ReduceOp } from '../backend/types.js';
 import type { Tensor } from '../tensor-core.js';
+import { autocastFull } from './autocast.js';
 import { binary } from './elementwise.js';
 import { applier, contiguous, normAxis, type OpRules } from './registry.js';
 
@@ -92,6 +93,7 @@ export function normAxes(op: string, axis: number | readonly number[] | undefine
 }
 
 export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor {
+  if (op === 'sum') x = autocastFull(x);
   const axes = normAxes(op, axis, x.shape.length);
   if ((op === 'argmax' || op === 'argmin') && axis === undefined && x.shape.length > 1) {
     // NumPy semantics: index into the flattened tensor
@@ -103,13 +105,15 @@ export function reduce(op: ReduceOp, x: Tensor, axis?: number | readonly number[
 export function mean(x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor {
   const axes = normAxes('mean', axis, x.shape.length);
   const n = axes.reduce((a, ax) => a * x.shape[ax], 1);
-  return reduce('sum', x.dtype === 'float32' ? x : x.cast('float32'), axes, keepdim).mul(1 / n);
+  x = autocastFull(x);
+  return reduce('sum', x.dtype === 'int32' ? x.cast('float32') : x, axes, keepdim).mul(1 / n);
 }
 
 /** Variance; unbiased (divides by n − 1) by default, as torch.var. */
 export function variance(x: Tensor, axis?: number | readonly number[], { keepdim = false, unbiased = true } = {}): Tensor {
   const axes = normAxes('var', axis, x.shape.length);
   const n = axes.reduce((a, ax) => a * x.shape[ax], 1);
+  x = autocastFull(x);
   const centred = x.sub(mean(x, axes, true));
   return reduce('sum', centred.square(), axes, keepdim).mul(1 / Math.max(unbiased ? n - 1 : n, 0));
 }

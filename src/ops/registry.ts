@@ -96,6 +96,8 @@ export function applier<K extends OpName>(rules: OpRules<K>) {
 /** Applies an op: checks inputs, runs its kernel into a fresh output (launchKernel), records the tape. */
 function applyRule<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
   const be = usableBackend(name, inputs);
+  // ops without a float16 kernel run on float32 copies (viaFloat32) and return float16
+  if (!FLOAT16_NATIVE.has(name) && inputs.some((t) => t.dtype === 'float16')) return viaFloat32(name, rule, inputs, params);
   const { shape, dtype } = rule.infer(inputs, params);
   let anyGrad = false; // a plain loop: this runs for every op
   for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) { anyGrad = true; break; }
@@ -117,6 +119,46 @@ function record<P extends OpName>(out: Tensor, name: P, rule: OpRule<P>, inputs:
     }
   }
   return out;
+}
+
+/**
+ * Ops whose kernels take float16 storages (f16 WGSL variants, f32 accumulation): elementwise,
+ * the strided copies behind movement ops, reductions, matmul, conv2d. Any other op given a
+ * float16 input runs on float32 copies of its float16 inputs and its float output is cast back
+ * to float16 (`viaFloat32`): correct everywhere, at the price of the two casts.
+ */
+const FLOAT16_NATIVE: ReadonlySet<OpName> = new Set<OpName>([
+  'unary', 'binary', 'where', 'cast', 'reshape', 'permute', 'expand', 'slice', 'padInto', 'concat', 'reduce', 'matmul', 'conv2d',
+]);
+
+/**
+ * The dtype conversion (a strided copy between dtypes). It lives here, below the op families,
+ * because applying any op to float16 inputs may need it (viaFloat32); src/ops/elementwise.ts
+ * exposes it as the `cast` op.
+ */
+export const castRule: OpRule<'cast'> = {
+  kernel: 'copyStrided',
+  infer: ([x], { dtype }) => ({ shape: [...x.shape], dtype }),
+  forward: (be, [x], _p, out) => be.copyStrided(x.storage, view(x), out),
+  // the gradient goes back in the input's dtype: a float32 master weight cast to float16
+  // under autocast gets a float32 gradient
+  backward: (g, { inputs: [x] }) => [x.dtype === 'int32' ? null : castTo(g, x.dtype)],
+};
+
+export function castTo(x: Tensor, dtype: DType): Tensor {
+  return applyRule('cast', castRule, [x], { dtype });
+}
+
+function viaFloat32<P extends OpName>(name: P, rule: OpRule<P>, inputs: readonly Tensor[], params: OpParams[P]): Tensor {
+  const wide = inputs.map((t) => (t.dtype === 'float16' ? castTo(t, 'float32') : t));
+  const out = applyRule(name, rule, wide, params);
+  const result = out.dtype === 'float32' ? castTo(out, 'float16') : out;
+  if (!result.requiresGrad) {
+    // nothing on a tape holds the temporaries: free them now rather than at the end of a tidy
+    for (let i = 0; i < wide.length; i++) if (wide[i] !== inputs[i]) wide[i].dispose();
+    if (result !== out) out.dispose();
+  }
+  return result;
 }
 
 // ---- shared helpers for rules -----------------------------------------------------------
@@ -159,5 +201,5 @@ export function normAxis(op: string, axis: number, rank: number): number {
 }
 
 export function requireFloat(op: string, t: Tensor): void {
-  if (t.dtype !== 'float32') throw new Error(`webgrad: ${op} expects a float32 tensor, got ${t.dtype} [${t.shape}]`);
+  if (t.dtype === 'int32') throw new Error(`webgrad: ${op} expects a float32 or float16 tensor, got ${t.dtype} [${t.shape}]`);
 }

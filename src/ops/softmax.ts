@@ -1,6 +1,7 @@
 // softmax, logSoftmax (max-subtracted) and the fused softmax cross-entropy.
 // Kernels: shaders/softmax.wgsl, src/backend/cpu/softmax.ts.
 import type { Tensor } from '../tensor-core.js';
+import { autocastFull } from './autocast.js';
 import { applier, normAxis, type OpRules, requireFloat } from './registry.js';
 
 export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyBackward'> = {
@@ -20,7 +21,8 @@ export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyBac
   crossEntropy: {
     kernel: 'crossEntropy',
     infer: ([logits, labels]) => {
-      checkLogitsLabels('crossEntropy', logits, labels);
+      logits = autocastFull(logits);
+  checkLogitsLabels('crossEntropy', logits, labels);
       return { shape: [logits.shape[0]], dtype: 'float32' };
     },
     forward: (be, [logits, labels], { smoothing }, out) =>
@@ -42,8 +44,8 @@ export const softmaxRules: OpRules<'softmax' | 'crossEntropy' | 'crossEntropyBac
 const apply = applier(softmaxRules);
 
 function checkLogitsLabels(op: string, logits: Tensor, labels: Tensor): void {
-  if (logits.dtype !== 'float32' || logits.shape.length !== 2)
-    throw new Error(`webgrad: ${op}: logits must be a float32 [N, C] tensor, got ${logits.dtype} [${logits.shape}]`);
+  if (logits.dtype === 'int32' || logits.shape.length !== 2)
+    throw new Error(`webgrad: ${op}: logits must be a float32 (or float16) [N, C] tensor, got ${logits.dtype} [${logits.shape}]`);
   if (labels.dtype !== 'int32')
     throw new Error(`webgrad: ${op}: labels must be an int32 tensor of class indices, got ${labels.dtype} (create them with { dtype: 'int32' })`);
   if (labels.shape.length !== 1 || labels.shape[0] !== logits.shape[0])
@@ -58,10 +60,12 @@ function alongLastAxis(x: Tensor, axis: number, fn: (t: Tensor) => Tensor): Tens
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
+  x = autocastFull(x);
   return alongLastAxis(x, axis, (t) => apply('softmax', [t], { log: false }));
 }
 
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  x = autocastFull(x);
   return alongLastAxis(x, axis, (t) => apply('softmax', [t], { log: true }));
 }
 
@@ -75,6 +79,7 @@ export interface CrossEntropyOptions {
 export function crossEntropy(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const smoothing = opts.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new Error(`webgrad: crossEntropy: labelSmoothing ${smoothing} must be in [0, 1]`);
+  logits = autocastFull(logits);
   checkLogitsLabels('crossEntropy', logits, labels);
   const perRow = apply('crossEntropy', [logits, labels], { smoothing });
   const reduction = opts.reduction ?? 'mean';

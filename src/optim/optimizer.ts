@@ -54,6 +54,11 @@ function isGroupSpec<O>(v: unknown): v is ParamGroupSpec<O> {
 
 export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   readonly paramGroups: ParamGroup<O>[] = [];
+  /**
+   * While set (GradScaler.step), a float32 scalar tensor read on the device: nonzero makes
+   * step()'s kernels leave params and state untouched. Step counts still advance on the host.
+   */
+  skipIf: Tensor | null = null;
   protected readonly state = new Map<Tensor, ParamState>();
 
   constructor(params: ParamsArg<O>, readonly defaults: Required<O>) {
@@ -139,16 +144,16 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
       const next = (indices: number[]) => () => {
         const states = indices.map((i) => this.state.get(params[i])!);
         for (const st of states) st.step++;
-        return this.stepArgs(group, states[0].step, NO_STATE);
+        return { ...this.stepArgs(group, states[0].step, NO_STATE), skipIf: this.skipIf?.storage };
       };
       if (uniform) {
         const state = names.map((name) => (name ? this.stateArena(group, name).base.storage : null));
-        be.optimizerStep(this.stepArgs(group, first.step, first.created), arenas.params.base.storage, arenas.grads.base.storage, state,
+        be.optimizerStep({ ...this.stepArgs(group, first.step, first.created), skipIf: this.skipIf?.storage }, arenas.params.base.storage, arenas.grads.base.storage, state,
           next(stepped.map((s) => s.index)));
       } else {
         for (const { index, step, created } of stepped) {
           const state = names.map((name) => (name ? this.stateArena(group, name).padded[index] : null));
-          be.optimizerStep(this.stepArgs(group, step, created), arenas.params.padded[index], arenas.grads.padded[index], state, next([index]));
+          be.optimizerStep({ ...this.stepArgs(group, step, created), skipIf: this.skipIf?.storage }, arenas.params.padded[index], arenas.grads.padded[index], state, next([index]));
         }
       }
       // the kernel wrote the parameters in place: a graph that saved them can no longer backpropagate

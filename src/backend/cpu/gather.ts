@@ -9,7 +9,7 @@ export function gather(x: Storage, indices: Storage, outer: number, axisLen: num
   const dst = cpuData(out);
   const n = idx.length;
   checkIndicesNow('gather', 'index', idx, axisLen);
-  const bad = out.dtype === 'float32' ? NaN : 0;
+  const bad = out.dtype === 'int32' ? 0 : NaN;
   for (let o = 0; o < outer; o++)
     for (let j = 0; j < n; j++) {
       const a = idx[j];

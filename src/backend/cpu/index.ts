@@ -21,6 +21,7 @@ import { OutOfMemoryError } from '../out-of-memory.js';
 import { LeakDetector } from '../leak-detector.js';
 import { CpuCounters, CpuStorage, cpuData } from './storage.js';
 import { knnVote, topkSmallest } from './topk.js';
+import { withFloat16Rounding } from './half-rounding.js';
 
 export interface CpuBackendOptions {
   /** hold float32 tensors as float64 (finite-difference gradient checks need the precision) */
@@ -39,6 +40,7 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
     name: 'cpu',
     adapterName: opts.float64 ? 'cpu (float64 reference)' : 'cpu (reference)',
     isSoftwareAdapter: true,
+    float16: true,
     alloc(size: number, dtype: DType): Storage {
       let data: TypedArray;
       try {
@@ -114,11 +116,13 @@ export function createCpuBackend(opts: CpuBackendOptions = {}): ClassicBackend {
     destroy() {
       counters = new CpuCounters();
     },
-    fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
-    softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
     pairwiseL1, topkSmallest, knnVote, hueHistogram, hog,
-    conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
-    maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
-    augmentImages, batchNormStats, batchNormApply, batchNormGradStats, batchNormGradInput,
+    ...withFloat16Rounding({
+      fill, unary, binary, where, copyStrided, scatterStridedInPlace, reduce, matmul,
+      softmax, crossEntropy, crossEntropyBackward, gather, gatherBackward, oneHot, optimizerStep,
+      conv2d, conv2dBackwardInput, conv2dBackwardWeight, im2col, col2im,
+      maxPool2dArgmax, poolGather, maxPool2dBackward, avgPool2d, avgPool2dBackward, dropout,
+      augmentImages, batchNormStats, batchNormApply, batchNormGradStats, batchNormGradInput,
+    }),
   };
 }

@@ -9,6 +9,7 @@ function slot(state: readonly (Storage | null)[], k: number): TypedArray | null 
 }
 
 export function optimizerStep(args: OptimizerStepArgs, param: Storage, grad: Storage, state: readonly (Storage | null)[]): void {
+  if (args.skipIf && cpuData(args.skipIf)[0] !== 0) return; // GradScaler found an inf / NaN
   const p = cpuData(param);
   const g = cpuData(grad);
   const { lr, weightDecay: wd } = args;

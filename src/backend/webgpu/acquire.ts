@@ -30,6 +30,7 @@ export async function acquireDevice(opts: DeviceOptions): Promise<Acquired> {
   }
   // timestamps only serve kernel profiling (startProfile); asked for where the adapter has them
   const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  if (adapter.features.has('shader-f16')) requiredFeatures.push('shader-f16'); // float16 tensors, where the adapter has them
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info as GPUAdapterInfo | undefined;
   const isFallback = !!(adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter;

@@ -86,6 +86,19 @@ export class Uniforms {
 
 const CLASS_STEPS = [1, 1.25, 1.5, 1.75, 2] as const;
 
+/** bytes per element: float16 storages hold real 2-byte halves (`array<f16>` in WGSL) */
+export function elementBytes(dtype: DType): number {
+  return dtype === 'float16' ? 2 : 4;
+}
+
+/**
+ * The bytes `size` elements of `dtype` occupy, rounded up to a multiple of 4 (WebGPU's copy
+ * and storage-binding sizes are multiples of 4; an odd float16 count leaves a padding half).
+ */
+export function storageBytes(size: number, dtype: DType): number {
+  return Math.max(4, Math.ceil((size * elementBytes(dtype)) / 4) * 4);
+}
+
 /** Round a byte count up to its pool size class: 256 B minimum, then 4 steps per power of two. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return 256;

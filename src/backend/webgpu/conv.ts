@@ -11,6 +11,7 @@ import type { Conv2dArgs, ConvActivation, MatmulArgs, Storage } from '../types.j
 import { copyStrided } from './copy.js';
 import { type GpuStorage, type WebGPUDevice, Uniforms, gpuStorage } from './device.js';
 import { col2im, columnRows, columnsPerImage, im2col, maxColumnBytes, sumPartials } from './im2col.js';
+import { widened } from './float16.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
 import type { Defines, KernelSpec } from './kernel-spec.js';
@@ -111,6 +112,10 @@ export function conv2d(
   dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs,
   activation: ConvActivation, alpha: number, algorithm = chooseConvAlgorithm(a),
 ): void {
+  // float16 runs natively where im2col + matmul carries the whole batch with its bias + ReLU
+  // fused into the (f16) matmul's stores; other shapes widen to float32 around the f32 kernels
+  if (x.dtype === 'float16' && !(algorithm === 'im2colGemm' && im2colF16(a, activation)))
+    return widened(dev, [x, weight, bias], out, ([wx, ww, wb], wo) => conv2d(dev, wx!, ww!, wb, wo, a, activation, alpha, algorithm));
   if (algorithm === 'im2colGemm') return conv2dIm2col(dev, x, weight, bias, out, a, activation, alpha);
   const inputs = [gpuStorage(x), gpuStorage(weight), ...(bias ? [gpuStorage(bias)] : [])];
   runGemm(dev, 'conv2d', a, forwardGeometry(a), inputs, gpuStorage(out), { HAS_BIAS: bias !== null, ...activationDefines(activation) },
@@ -185,7 +190,7 @@ const isPointwise = (a: Conv2dArgs): boolean =>
 /** the column block of a chunk: x itself for a whole-batch pointwise conv, else a fresh im2col */
 function columnsOf(dev: WebGPUDevice, x: Storage, a: Conv2dArgs, n0: number, images: number, single: boolean): Storage {
   if (single && isPointwise(a)) return x;
-  const cols = dev.alloc(images * columnsPerImage(a), 'float32');
+  const cols = dev.alloc(images * columnsPerImage(a), x.dtype);
   im2col(dev, x, cols, a, n0, images);
   return cols;
 }
@@ -206,6 +211,9 @@ const freeUnless = (dev: WebGPUDevice, s: Storage, keep: Storage): void => {
 function batchedMatmul(batch: number, m: number, n: number, k: number, o: Partial<MatmulArgs>): MatmulArgs {
   return { batch, m, n, k, transA: false, transB: false, aBatchStride: m * k, bBatchStride: k * n, ...o };
 }
+
+const im2colF16 = (a: Conv2dArgs, activation: ConvActivation): boolean =>
+  batchChunks(a).length === 1 && columnRows(a) > 0 && (activation === 'none' || activation === 'relu');
 
 function conv2dIm2col(dev: WebGPUDevice, x: Storage, weight: Storage, bias: Storage | null, out: Storage, a: Conv2dArgs, activation: ConvActivation, alpha: number): void {
   requireUngrouped(a);

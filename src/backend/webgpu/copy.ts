@@ -13,7 +13,7 @@ function launch(dev: WebGPUDevice, entry: EntryName<'copy'>, src: Storage, dst: 
   u.vec4Array('u32', c.shape, MAX_RANK).vec4Array('i32', c.strides[0], MAX_RANK);
   dev.dispatch({
     shader: 'copy', entry, label: entry === 'copy_strided' ? 'copyStrided' : 'scatterStridedInPlace',
-    defines: { SRC_INT: s.dtype === 'int32', DST_INT: d.dtype === 'int32' },
+    defines: { SRC_INT: s.dtype === 'int32', DST_INT: d.dtype === 'int32', SRC_F16: s.dtype === 'float16', DST_F16: d.dtype === 'float16' },
     constants: { WG, CONTIG: c.modes[0] === 0 ? 1 : 0 },
     uniforms: u, inputs: [s], outputs: [d], workgroups: Math.ceil(n / WG),
   } satisfies KernelSpec);

@@ -9,7 +9,7 @@ import type { BackendStats, DType, Storage, TypedArray } from '../types.js';
 import type { DeviceOptions, DispatchSpec } from './dispatch-spec.js';
 import { describeAdapter, isSoftware } from './adapter.js';
 import { AllocGuard } from './alloc-guard.js';
-import { GpuStorage, gpuStorage, sizeClass, Uniforms } from './buffers.js';
+import { elementBytes, GpuStorage, gpuStorage, sizeClass, storageBytes, Uniforms } from './buffers.js';
 import { BindGroupCache } from './bind-groups.js';
 import { BufferPool } from './buffer-pool.js';
 import { ErrorScopes } from './error-scopes.js';
@@ -107,7 +107,7 @@ export class WebGPUDevice {
   alloc(size: number, dtype: DType): GpuStorage {
     this.check();
     if (!Number.isInteger(size) || size < 0) throw new Error(`webgrad: bad storage size ${size}`);
-    const bytes = Math.max(4, size * 4);
+    const bytes = storageBytes(size, dtype);
     const cls = this.pool.classFor(bytes, () => `a storage of ${size} elements`);
     const capture = this.steps.capture;
     let buffer = capture?.reuse(cls);
@@ -159,7 +159,7 @@ export class WebGPUDevice {
   view(base: Storage, offset: number, size: number): GpuStorage {
     const b = gpuStorage(base);
     const owner = b.base ?? b;
-    const byteOffset = b.byteOffset + offset * 4;
+    const byteOffset = b.byteOffset + offset * elementBytes(b.dtype);
     if (!Number.isInteger(offset) || offset < 0 || !Number.isInteger(size) || size < 0 || offset + size > b.size)
       throw new Error(`webgrad: view of elements [${offset}, ${offset + size}) is outside a storage of ${b.size}`);
     if (byteOffset % this.limits.minStorageBufferOffsetAlignment !== 0)
@@ -184,7 +184,7 @@ export class WebGPUDevice {
       throw new Error(`webgrad: copy of a ${a.dtype} storage of ${a.size} into a ${b.dtype} storage of ${b.size}`);
     this.check();
     if (a.size === 0) return;
-    this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: a.size * 4 });
+    this.record({ kind: 'copy', src: a.buffer!, srcOffset: a.byteOffset, dst: b.buffer!, dstOffset: b.byteOffset, bytes: storageBytes(a.size, a.dtype) });
     this.counters.copies++;
     this.recorder.touched.add(a.buffer!);
     this.recorder.touched.add(b.buffer!);
@@ -265,7 +265,7 @@ export class WebGPUDevice {
     const g = gpuStorage(s);
     touched.add(g.buffer!);
     // an owning storage binds its whole buffer; a view only its range
-    return g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: Math.max(4, g.size * 4) } : { buffer: g.buffer! };
+    return g.base ? { buffer: g.buffer!, offset: g.byteOffset, size: storageBytes(g.size, g.dtype) } : { buffer: g.buffer! };
   }
 
   private record(c: Command): void {
@@ -398,7 +398,7 @@ export class WebGPUDevice {
     args.forEach((a, i) => {
       const src = gpuStorage(a);
       const dst = gpuStorage(inputs[i]);
-      if (src.size > 0) copies.push({ kind: 'copy', src: src.buffer!, srcOffset: src.byteOffset, dst: dst.buffer!, dstOffset: dst.byteOffset, bytes: src.size * 4 });
+      if (src.size > 0) copies.push({ kind: 'copy', src: src.buffer!, srcOffset: src.byteOffset, dst: dst.buffer!, dstOffset: dst.byteOffset, bytes: storageBytes(src.size, src.dtype) });
       this.recorder.touched.add(src.buffer!);
     });
     rec.pending++;

@@ -87,6 +87,7 @@ function viewUniforms(n: number, c: Collapsed | null, alpha = 0, alphaInt = 0): 
 }
 
 const isInt = (s: Storage): boolean => s.dtype === 'int32';
+const isF16 = (s: Storage): boolean => s.dtype === 'float16';
 
 /** out[i] = value; `label` names the dispatch for callers that fill on another kernel's behalf */
 export function fill(dev: WebGPUDevice, out: Storage, value: number, label = 'fill'): void {
@@ -94,7 +95,7 @@ export function fill(dev: WebGPUDevice, out: Storage, value: number, label = 'fi
   if (o.size === 0) return;
   dev.dispatch({
     shader: 'elementwise', entry: 'fill', label,
-    defines: { OUT_INT: isInt(o) },
+    defines: { OUT_INT: isInt(o), OUT_F16: isF16(o) },
     constants: { WG, INT_ARITH: isInt(o) ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, value, Number.isFinite(value) ? value : 0),
     inputs: [], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -108,7 +109,7 @@ export function unary(dev: WebGPUDevice, op: UnaryOp, x: Storage, out: Storage, 
   const intArith = isInt(xs) && isInt(o) && INT_UNARY.has(op) && Number.isInteger(alpha) && Math.abs(alpha) < 2 ** 31;
   dev.dispatch({
     shader: 'elementwise', entry: 'unary', label: UNARY_LABEL.get(op),
-    defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o) },
+    defines: { IN0_INT: isInt(xs), OUT_INT: isInt(o), IN0_F16: isF16(xs), OUT_F16: isF16(o) },
     constants: { WG, OP: UNARY_INDEX.get(op) ?? -1, INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, null, alpha, intArith ? alpha : 0),
     inputs: [xs], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -124,7 +125,7 @@ export function binary(dev: WebGPUDevice, op: BinaryOp, a: Storage, aView: Strid
   const intArith = isInt(as) && isInt(bs) && isInt(o);
   dev.dispatch({
     shader: 'elementwise', entry: 'binary', label: BINARY_LABEL.get(op),
-    defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o) },
+    defines: { IN0_INT: isInt(as), IN1_INT: isInt(bs), OUT_INT: isInt(o), IN0_F16: isF16(as), IN1_F16: isF16(bs), OUT_F16: isF16(o) },
     constants: { WG, OP: BINARY_INDEX.get(op) ?? -1, MODE0: c.modes[0], MODE1: c.modes[1], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),
@@ -143,7 +144,10 @@ export function where(
   const intArith = isInt(as) && isInt(bs) && isInt(o);
   dev.dispatch({
     shader: 'elementwise', entry: 'where_select', label: 'where',
-    defines: { IN0_INT: isInt(cs), IN1_INT: isInt(as), IN2_INT: isInt(bs), OUT_INT: isInt(o) },
+    defines: {
+      IN0_INT: isInt(cs), IN1_INT: isInt(as), IN2_INT: isInt(bs), OUT_INT: isInt(o),
+      IN0_F16: isF16(cs), IN1_F16: isF16(as), IN2_F16: isF16(bs), OUT_F16: isF16(o),
+    },
     constants: { WG, MODE0: c.modes[0], MODE1: c.modes[1], MODE2: c.modes[2], INT_ARITH: intArith ? 1 : 0 },
     uniforms: viewUniforms(o.size, c),
     inputs: [cs, as, bs], outputs: [o], workgroups: Math.ceil(o.size / WG),

@@ -38,7 +38,7 @@ export function im2col(dev: WebGPUDevice, x: Storage, cols: Storage, a: Conv2dAr
   // one invocation per column-block row segment (image, (c, kh, kw), oh): outW elements each
   const total = images * columnRows(a) * a.outH;
   dev.dispatch({
-    shader: 'im2col', entry: 'im2col', label: 'im2col', constants: {}, defines: { VEC4_ROWS: a.outW % 4 === 0 },
+    shader: 'im2col', entry: 'im2col', label: 'im2col', constants: {}, defines: { VEC4_ROWS: a.outW % 4 === 0, F16: x.dtype === 'float16' },
     uniforms: uniforms(a, images, n0, total),
     inputs: [gpuStorage(x)], outputs: [gpuStorage(cols)], workgroups: Math.ceil(total / WG),
   } satisfies KernelSpec);

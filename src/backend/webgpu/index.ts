@@ -22,6 +22,7 @@ import { reduce } from './reduce.js';
 import type { Recording } from './replay.js';
 import { crossEntropy, crossEntropyBackward, softmax } from './softmax.js';
 import { knnVote, topkSmallest } from './topk.js';
+import { allocChecked, hasShaderF16, readWidened } from './float16.js';
 
 export type WebGPUBackendOptions = Pick<DeviceOptions, 'gpu' | 'device' | 'powerPreference' | 'maxRecorded'> & {
   /** matmul autotuning: on/off, a saved table, per-class overrides (see matmul-tuner.ts) */
@@ -44,12 +45,14 @@ export async function createWebGPUBackend(opts: WebGPUBackendOptions = {}): Prom
     device: dev,
     adapterName: dev.adapterName,
     isSoftwareAdapter: dev.isSoftwareAdapter,
-    alloc: (size: number, dtype: DType): Storage => dev.alloc(size, dtype),
+    float16: hasShaderF16(dev),
+    alloc: (size: number, dtype: DType): Storage => allocChecked(dev, size, dtype),
     upload: (data: TypedArray): Storage => dev.upload(data),
     // a readback also brings back the device-side check words (label/index ranges, finite loss)
     read: (s: Storage): Promise<TypedArray> => {
       observeLive();
-      return checks.read(gpuStorage(s));
+      // float16 storages are widened to float32 on the device first
+      return s.dtype === 'float16' ? readWidened(dev, s, (w) => checks.read(gpuStorage(w))) : checks.read(gpuStorage(s));
     },
     checkErrors: () => checks.check(),
     checkFinite: (x, op, tag, nextTag) => checks.checkFinite(gpuStorage(x), op, tag, nextTag),

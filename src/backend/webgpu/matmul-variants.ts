@@ -62,6 +62,8 @@ export function variant(s: VariantShape): MatmulVariant {
         C_VEC: n % 4 === 0,
         ROW_BIAS: !!epilogue?.rowBias,
         ACT_RELU: !!epilogue?.relu,
+        // every operand f16 (the op layer never mixes them), accumulation in f32
+        F16: a.dtype === 'float16',
       };
       const bias = epilogue?.rowBias ? [gpuStorage(epilogue.rowBias)] : [];
       const constants: Record<string, number> = { WGX: s.wgx, WGY: s.wgy };

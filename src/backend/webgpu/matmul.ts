@@ -24,6 +24,9 @@ export function matmul(
   const bs = gpuStorage(b);
   const o = gpuStorage(out);
   if (args.batch * args.m * args.n === 0) return;
+  const bias = epilogue?.rowBias;
+  if (as.dtype !== bs.dtype || as.dtype !== o.dtype || (bias && bias.dtype !== o.dtype))
+    throw new Error(`webgrad: matmul: operands ${as.dtype}, ${bs.dtype}${bias ? `, bias ${bias.dtype}` : ''} and output ${o.dtype} must share one dtype`);
   if (args.k === 0) {
     if (epilogue && (epilogue.rowBias || epilogue.relu)) throw new Error('webgrad: matmul: a fused epilogue needs k > 0 (the caller runs it separately)');
     fill(dev, o, 0, 'matmul.k0');

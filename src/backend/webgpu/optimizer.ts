@@ -26,7 +26,8 @@ export function optimizerStep(
   const p = gpuStorage(param);
   const g = gpuStorage(grad);
   if (p.size === 0) return;
-  const slots = SLOTS[args.rule];
+  // with a skip flag every rule binds all three slots, so the flag sits at one binding (6) for all
+  const slots = args.skipIf ? 3 : SLOTS[args.rule];
   // the bind group needs a buffer in every slot the entry point declares; slots for options
   // that are off get distinct one-element dummies (writable bindings must not alias)
   const dummies: GpuStorage[] = [];
@@ -47,14 +48,14 @@ export function optimizerStep(
     .f32(a.lr / a.biasCorrection1, Math.sqrt(a.biasCorrection2));
   dev.dispatch({
     shader: 'optimizer', entry: `${args.rule}_step`, label: `optimizer.${args.rule}`,
-    defines: { VEC4: vec4 },
+    defines: { VEC4: vec4, SKIP: !!args.skipIf },
     constants: { WG, ELEMS, OPTIONS: opts },
     uniforms: uniforms(args),
     refresh: refresh && (() => {
       const next = refresh();
-      return next && next.rule === args.rule && options(next, momentumSlot) === opts ? uniforms(next) : null;
+      return next && next.rule === args.rule && options(next, momentumSlot) === opts && !!next.skipIf === !!args.skipIf ? uniforms(next) : null;
     }),
-    inputs: [g], outputs: [p, ...bound], workgroups: Math.ceil(n / (WG * ELEMS)),
+    inputs: [g], outputs: [p, ...bound, ...(args.skipIf ? [gpuStorage(args.skipIf)] : [])], workgroups: Math.ceil(n / (WG * ELEMS)),
   } satisfies KernelSpec);
   for (const d of dummies) dev.free(d);
 }

@@ -8,7 +8,29 @@ import { wgsl } from 'wgsl-preprocessor/wgsl-preprocessor.js';
 
 const DIRECTIVE = /#(if|elif)[ \t]+([A-Za-z_][A-Za-z0-9_]*)/g;
 
+/**
+ * Prepended to a variant with a float16 switch on (any define named `F16` or ending in `_F16`):
+ * the `enable f16;` directive (the device has `shader-f16`, or no such variant is built) and
+ * toF16, the f32 → f16 store every float16 kernel uses. WGSL leaves a conversion outside
+ * f16's finite range undefined, so overflow gives ±inf and NaN a quiet NaN explicitly, as the
+ * CPU reference (src/backend/half.ts) does; in range the hardware rounds to a neighbour.
+ */
+const F16_PRELUDE = `enable f16;
+fn toF16(v: f32) -> f16 {
+  // no bit patterns: a constant NaN / infinity is a shader-creation error, and naga has no
+  // bitcast to vec2<f16>; IEEE arithmetic on runtime values makes them instead
+  let bits = bitcast<u32>(v) & 0x7fffffffu;
+  var h = f16(clamp(v, -65504.0, 65504.0));
+  if (bits > 0x7f800000u) { h = f16(0.0); return h / h; }
+  if (abs(v) >= 65520.0) { return h * 2.0h; } // ±65504 · 2 overflows to ±inf
+  return h;
+}
+`;
+
+export const isF16Define = (name: string): boolean => name === 'F16' || name.endsWith('_F16');
+
 export function preprocess(source: string, defines: Readonly<Record<string, boolean | undefined>> = {}): string {
+  const prelude = Object.entries(defines).some(([k, v]) => v && isF16Define(k)) ? F16_PRELUDE : '';
   const strings: string[] = [];
   const values: boolean[] = [];
   const tested = new Set<string>();
@@ -23,7 +45,7 @@ export function preprocess(source: string, defines: Readonly<Record<string, bool
   for (const name of Object.keys(defines))
     if (!tested.has(name))
       throw new Error(`webgrad: shader define ${name} is not an #if switch of this shader (its switches: ${[...tested].join(', ') || 'none'})`);
-  return wgsl(strings, ...values);
+  return prelude + wgsl(strings, ...values);
 }
 
 /** The names a source's directives test, so tests can enumerate variants. */

@@ -19,7 +19,7 @@ export function reduce(dev: WebGPUDevice, op: ReduceOp, x: Storage, outer: numbe
   const WG = group ? (len >= 1024 ? 256 : 64) : 64;
   dev.dispatch({
     shader: 'reduce', entry: group ? 'reduce_group' : 'reduce_thread', label: `reduce.${op}`,
-    defines: { X_INT: xs.dtype === 'int32', IDX_OUT: isIdx },
+    defines: { X_INT: xs.dtype === 'int32', X_F16: xs.dtype === 'float16', IDX_OUT: isIdx },
     constants: { WG, OP: OPS.indexOf(op) },
     uniforms: new Uniforms().u32(outer, len, inner, nOut),
     inputs: [xs], outputs: [o], workgroups: group ? nOut : Math.ceil(nOut / WG),
