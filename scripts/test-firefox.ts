@@ -26,7 +26,7 @@ interface Conformance {
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-const TIMEOUT_MS = Number(process.env.WEBGRAD_FIREFOX_TIMEOUT_MS ?? 600_000);
+const TIMEOUT_MS = Number(process.env.WEBGRAD_FIREFOX_TIMEOUT_MS ?? 420_000);
 
 interface Check {
   title: string;
