@@ -6,6 +6,7 @@
 #   npm run test:deno                                   # the whole set
 #   npm run test:deno -- test/ops/matmul.test.ts        # one file
 #   VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npm run test:deno   # SwiftShader
+# (an argument not starting with '-' counts as a path: write flag values as --testNamePattern=x)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAVAPIPE_ICD=/usr/share/vulkan/icd.d/lvp_icd.x86_64.json

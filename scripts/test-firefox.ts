@@ -51,7 +51,7 @@ async function run(): Promise<{ checks: Check[]; seconds: number }> {
     });
     await page.goto(new URL('demo/conformance.html', server.url).href, { waitUntil: 'load', timeout: 120_000 });
     const adapter = await firefoxAdapter(page);
-    if (!adapter) throw new Error('firefox: navigator.gpu gave no adapter (WebGPU disabled, or no Vulkan driver)');
+    if (!adapter) throw new Error('navigator.gpu gave no adapter (WebGPU disabled, or no Vulkan driver)');
     // Firefox hides the adapter's strings; the fallback flag and the features tell the driver:
     // lavapipe has shader-f16, SwiftShader does not
     console.log(`firefox: adapter.info vendor="${adapter.vendor}" architecture="${adapter.architecture}" description="${adapter.description}" isFallbackAdapter=${adapter.isFallbackAdapter}; shader-f16: ${adapter.features.includes('shader-f16')}`);
