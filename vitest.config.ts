@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { findChrome, WEBGPU_FLAGS } from './test/browser-flags.js';
+import { puppeteerFirefox } from './test/firefox-provider.js';
 
 // Node tests use Dawn (the `webgpu` package) on SwiftShader's Vulkan driver when no GPU exists.
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -51,6 +52,22 @@ export default defineConfig({
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromePath, args: WEBGPU_FLAGS } }),
             instances: [{ browser: 'chromium' as const }],
+          },
+        },
+      }]),
+      // the browser test list in Firefox (wgpu/naga) on lavapipe: opt-in (`npm run test:firefox-list`),
+      // so `npm test` stays Node + Chromium
+      ...(process.env.WEBGRAD_FIREFOX !== '1' ? [] : [{
+        test: {
+          name: 'firefox',
+          include: browserInclude,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: puppeteerFirefox(),
+            instances: [{ browser: 'firefox' as const }],
           },
         },
       }]),

@@ -12,6 +12,12 @@ const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
  */
 export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: string[] } = {}): Promise<Backend> {
   if (opts.backend === 'cpu') return init(opts);
+  // Deno has WebGPU built in (wgpu): Dawn's addon and its flags do not apply there
+  const denoGpu = denoNavigatorGpu();
+  if (denoGpu) {
+    if (opts.dawnFlags?.length) console.warn(`webgrad: initNode() under Deno uses its built-in WebGPU (wgpu); dawnFlags ${opts.dawnFlags.join(' ')} are ignored`);
+    return init({ ...opts, gpu: denoGpu });
+  }
   const { existsSync } = await import('node:fs');
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   let gpu: GPU;
@@ -28,6 +34,11 @@ export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: st
     throw err;
   }
   return init({ ...opts, gpu });
+}
+
+function denoNavigatorGpu(): GPU | undefined {
+  const g = globalThis as { Deno?: unknown; navigator?: { gpu?: GPU } };
+  return g.Deno !== undefined ? g.navigator?.gpu : undefined;
 }
 
 export * from './index.js';

@@ -13,7 +13,7 @@ export const devices: DeviceName[] = ['cpu', 'webgpu'];
 
 let gpuPromise: Promise<GPU> | null = null;
 
-/** navigator.gpu in the browser, Dawn from the `webgpu` package in Node. Never skips: throws. */
+/** navigator.gpu in browsers and Deno (wgpu there), Dawn from the `webgpu` package in Node. Never skips: throws. */
 export function getGpu(): Promise<GPU> {
   gpuPromise ??= (async () => {
     const nav = (globalThis as { navigator?: Navigator & { gpu?: GPU } }).navigator;

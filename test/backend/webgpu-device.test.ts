@@ -421,7 +421,9 @@ describe('webgpu device', () => {
     const other = await createWebGPUBackend({ gpu: await getGpu() });
     const s = other.upload(new Float32Array([1, 2, 3]));
     other.device.device.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    // `lost` settles asynchronously: on wgpu (Firefox: a GPU process away) later than a fixed
+    // 50 ms wait allowed. The backend's handler was attached first, so it has run after this.
+    await other.device.device.lost;
     expect(() => other.alloc(4, 'float32')).toThrow(/webgrad: WebGPU device lost/);
     await expect(other.read(s)).rejects.toThrow(/webgrad: WebGPU device lost/);
   });
