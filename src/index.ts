@@ -1,4 +1,5 @@
 // webgrad: the public API.
+/// <reference types="@webgpu/types" preserve="true" />
 import './ops/index.js'; // installs the op registry
 import * as functional from './nn/functional.js';
 

@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as wg from '../../src/node.js';
 import { initNode } from '../../src/node.js';
-import * as wg from '../../src/index.js';
 import * as classic from '../../src/classic/index.js';
 
 export { wg, classic };
