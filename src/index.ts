@@ -8,7 +8,7 @@ export type { DType, TypedArray, Backend, BackendStats } from './backend/types.j
 export { init, backend, stats, resetStats, flush, settled, profileKernels, type InitOptions } from './init.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
-export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type RandomOptions } from './creation.js';
+export { tensor, zeros, ones, full, arange, rand, randn, randint, type CreateOptions, type NestedNumbers, type RandomOptions } from './creation.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
 export {
@@ -22,3 +22,9 @@ export * as train from './train/index.js';
 export * as data from './data/index.js';
 export * as classic from './classic/index.js';
 export { functional };
+// option and operand types that the functions above take, for code that wraps them
+export type { Operand } from './ops/elementwise.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export type { CrossEntropyOptions } from './ops/softmax.js';
+export type { MatmulTuningEntry, MatmulTuningOptions, MatmulTuningTable } from './backend/webgpu/matmul-tuner.js';
+export type { ConvActivation } from './backend/types.js';

@@ -4,7 +4,7 @@
 // functions and a folder-cached downloadCifar10 (./node.ts).
 export { concatImageSets, emptyImageSet, imageSize, type ImageDataset, type ImageSet, type Split } from './dataset.js';
 export {
-  openSource, sourceName, type ByteSource, type DatasetSource, type LoadProgress, type NamedSource, type ProgressCallback,
+  openSource, sourceName, type ByteSource, type DatasetSource, type LoadProgress, type NamedSource, type OpenedSource, type ProgressCallback,
 } from './source.js';
 export { looksLikeTar, TarReader, type TarEntry, type TarEntryHandler } from './tar.js';
 export {
