@@ -25,7 +25,7 @@ await build({
   configFile: false,
   customLogger: logger,
   logLevel: 'info',
-  worker: { format: 'es', rolldownOptions },
+  worker: { rolldownOptions }, // Vite's default worker format: webgrad needs no code splitting
   build: { outDir: '../dist-web', emptyOutDir: true, rolldownOptions },
 });
 // Vite does not warn about a dynamic import('node:…') it cannot follow: look in the output too
