@@ -4,7 +4,7 @@
 // kept or reused.
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { readCifar10 } from './cifar10.js';
 import type { ImageDataset } from './dataset.js';
 import { CIFAR10_ARCHIVE_NAME, CIFAR10_MD5, CIFAR10_URL, checkCifar10Complete, type DownloadOptions } from './download.js';
@@ -29,7 +29,7 @@ function describeFailure(e: unknown): string {
  */
 export async function downloadFile(url: string, dest: string, opts: DownloadFileOptions = {}): Promise<string> {
   if ((await stat(dest).catch(() => null))?.isFile()) return dest;
-  const name = dest.slice(Math.max(dest.lastIndexOf('/'), dest.lastIndexOf('\\')) + 1);
+  const name = basename(dest);
   const manual = `Without internet, fetch ${url} elsewhere and put it at ${dest}.`;
   let response: Response;
   try {
@@ -41,8 +41,7 @@ export async function downloadFile(url: string, dest: string, opts: DownloadFile
   const length = Number(response.headers.get('content-length'));
   const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
   const total = Number.isFinite(length) && length > 0 && !encoded ? length : undefined;
-  const dir = dest.slice(0, dest.length - name.length) || '.';
-  await mkdir(dir, { recursive: true });
+  await mkdir(dirname(dest), { recursive: true });
   const partial = `${dest}.partial`;
   const hash = createHash('md5');
   const file = await open(partial, 'w');

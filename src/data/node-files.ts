@@ -2,13 +2,9 @@
 // Importing this module installs the opener in source.ts.
 import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { setPathOpener, type OpenedSource } from './source.js';
+import { setPathOpener, sourceName, type OpenedSource } from './source.js';
 
 const READ_CHUNK = 1 << 20;
-
-function baseName(path: string): string {
-  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) || path;
-}
 
 /** A file as a web stream; reads on demand so a large file never sits in memory whole. */
 export async function openNodeFile(pathOrUrl: string): Promise<OpenedSource> {
@@ -32,7 +28,7 @@ export async function openNodeFile(pathOrUrl: string): Promise<OpenedSource> {
       await handle.close();
     },
   });
-  return { name: baseName(path), size, stream };
+  return { name: sourceName(path), size, stream };
 }
 
 setPathOpener(openNodeFile);

@@ -3,7 +3,7 @@
 // browser and Node. gzip is recognised by its magic bytes, not the file name, so a
 // renamed or already-decompressed file still works.
 
-/** Where dataset bytes come from. A string is a URL in the browser; in Node it is a URL when it has a scheme (http:, https:, file:, data:), otherwise a file path. */
+/** Where dataset bytes come from. A string is a URL in the browser; in Node it is a URL when it has a scheme (http:, https:, data:), otherwise a file path (file paths and file: URLs need 'webgrad/node'). */
 export type ByteSource = string | URL | Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array>;
 
 /** A source with an explicit name, for buffers and streams (which have none) or to rename a source. */
