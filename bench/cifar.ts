@@ -1,8 +1,11 @@
 // npm run bench: trains a CIFAR-10 model in headless Chromium through the demo page (its
 // training worker, on the browser's WebGPU adapter), evaluates it on the test set, and
-// prints and saves the result. `npm run bench -- --help` lists the flags.
+// prints and saves the result. `npm run bench -- --help` lists the flags. Without a local
+// CIFAR-10 copy it downloads the official archive once into the cache (--no-download: don't).
+import { ensureCifar10 } from '../demo/cifar-data.js';
 import { cropPadding } from '../demo/src/config.js';
-import { parseArgs } from './cifar/args.js';
+import { parseArgs, USAGE } from './cifar/args.js';
+import { CliError } from './harness/cli.js';
 import { runDemo } from './cifar/driver.js';
 import { kernelTable, ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
 
@@ -11,12 +14,17 @@ async function main(): Promise<void> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error((e as Error).message);
+    if (e instanceof CliError && e.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    console.error(`npm run bench: ${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
+  const dataDir = args.config.data === 'cifar10' ? await ensureCifar10({ dir: args.dataDir, download: args.download }) : args.dataDir;
   const progress = new ProgressPrinter();
   const run = await runDemo(args.config, {
-    dataDir: args.dataDir,
+    dataDir,
     onMessage: (msg) => progress.onMessage(msg),
     onLog: (line) => {
       progress.finish();

@@ -3,36 +3,35 @@
 // GEMM where cheap enough) vs TensorFlow.js's WebGPU backend, and a ConvNetJS CIFAR-10 net
 // training step (batch 64) on both. Timing runs in bench/pages/conv-page.ts; this script
 // serves it, prints the table, saves bench/results/conv.json.
-// Options: --no-implicit (skip the implicit-GEMM timings)  --train-steps=N (0: skip training)
-//          --before (also time the training step with the implicit GEMM forced: slow)
-//          --train-only (skip the per-shape passes: only the two libraries' training steps)
-//          --profile-steps=N (also run N webgrad training steps under wg.profileKernels and print
-//            the GPU time per kernel: where a step's time goes)
+// Options: see FLAGS below (`npm run bench:conv -- --help`).
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
+import { parseFlags } from './harness/cli.js';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { ConvBenchOptions, ConvBenchResult, ConvBenchRow } from './pages/conv-page.js';
 
-const flag = (name: string): boolean => process.argv.includes(`--${name}`);
-const numberArg = (name: string, fallback: number): number => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.slice(name.length + 3)) : fallback;
-};
+const flags = parseFlags('npm run bench:conv --', {
+  'no-implicit': { kind: 'boolean', describe: 'skip the implicit-GEMM timings' },
+  'train-steps': { kind: 'int', default: 1, describe: 'timed training steps of the ConvNetJS net (0: skip training)' },
+  before: { kind: 'boolean', describe: 'also time the training step with the implicit GEMM forced (slow)' },
+  'train-only': { kind: 'boolean', describe: "skip the per-shape passes: only the two libraries' training steps" },
+  'profile-steps': { kind: 'int', default: 0, describe: "also run N webgrad training steps under wg.profileKernels and print the GPU time per kernel" },
+});
 
 const options: ConvBenchOptions = {
-  shapes: flag('train-only') ? [] : [
+  shapes: flags['train-only'] ? [] : [
     { name: '64×3×32×32 → 16 5×5 pad 2', x: [64, 3, 32, 32], filters: 16, kernel: 5, pad: 2 },
     { name: '64×16×16×16 → 20 5×5 pad 2', x: [64, 16, 16, 16], filters: 20, kernel: 5, pad: 2 },
     { name: '128×64×32×32 → 64 3×3 pad 1', x: [128, 64, 32, 32], filters: 64, kernel: 3, pad: 1 },
   ],
   // the implicit kernel runs ~0.01-0.04 GFLOP/s: only the two small CIFAR shapes fit the budget
-  implicitShapes: flag('no-implicit') ? [] : ['64×3×32×32 → 16 5×5 pad 2', '64×16×16×16 → 20 5×5 pad 2'],
-  trainSteps: numberArg('train-steps', 1),
-  trainBefore: flag('before'),
-  profileSteps: numberArg('profile-steps', 0),
+  implicitShapes: flags['no-implicit'] ? [] : ['64×3×32×32 → 16 5×5 pad 2', '64×16×16×16 → 20 5×5 pad 2'],
+  trainSteps: flags['train-steps'],
+  trainBefore: flags.before,
+  profileSteps: flags['profile-steps'],
 };
 
 function table(rows: ConvBenchRow[]): string {

@@ -14,6 +14,7 @@ import { tunerFor } from '../src/backend/webgpu/matmul-tuner.js';
 import { initNode } from '../src/node.js';
 import { Random } from '../src/index.js';
 import { referenceElement } from '../test/matmul-reference.js';
+import { parseFlags } from './harness/cli.js';
 import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 
@@ -24,6 +25,7 @@ const SHAPES: { name: string; args: MatmulArgs }[] = [
   { name: 'conv1 GEMM 64× [16,75]·[75,1024]', args: { batch: 64, m: 16, n: 1024, k: 75, transA: false, transB: false, aBatchStride: 0, bBatchStride: 75 * 1024 } },
 ];
 const REPS = 5;
+parseFlags('node --import tsx bench/matmul-narrow.ts', {}); // no flags: rejects any
 
 const be = (await initNode()) as WebGPUBackend;
 if (!be.device.isSoftwareAdapter) console.log('note: not a software adapter; webgrad uses the fitted variants only on software adapters');

@@ -2,23 +2,23 @@
 // adapter: every webgrad variant, the tuner's choice, the CPU reference (256, 512) and
 // TensorFlow.js's WebGPU backend, with the ratio webgrad/tfjs. The timing runs in the page
 // (bench/pages/matmul-page.ts); this script serves it, prints the table, saves JSON.
-// Options: --sizes=256,512,1024,2048  --cpu-sizes=256,512
+// Options: --sizes 256,512,1024,2048  --cpu-sizes 256,512 (`--help` lists them)
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
+import { parseFlags } from './harness/cli.js';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { MatmulBenchOptions, MatmulBenchResult, MatmulBenchRow } from './pages/matmul-page.js';
 
-function listArg(name: string, fallback: number[]): number[] {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? arg.slice(name.length + 3).split(',').map(Number) : fallback;
-}
-
+const flags = parseFlags('npm run bench:matmul --', {
+  sizes: { kind: 'ints', default: [256, 512, 1024, 2048], describe: 'square sizes n (n×n · n×n)' },
+  'cpu-sizes': { kind: 'ints', default: [256, 512], describe: 'sizes also timed on the CPU reference' },
+});
 const options: MatmulBenchOptions = {
-  sizes: listArg('sizes', [256, 512, 1024, 2048]),
-  cpuSizes: listArg('cpu-sizes', [256, 512]),
+  sizes: flags.sizes,
+  cpuSizes: flags['cpu-sizes'],
   maxRunSeconds: 6,
   maxTunedRunSeconds: 30,
   maxTfjsRunSeconds: 90,

@@ -4,15 +4,17 @@
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../src/io/atomic-write.js';
 import { join } from 'node:path';
+import { parseFlags } from './harness/cli.js';
 import { runPage } from './harness/run-page.js';
 import { renderTable } from './harness/table.js';
 import { REPO_ROOT } from './harness/server.js';
 import type { OptimBenchOptions, OptimBenchResult } from './pages/optim-page.js';
 
 // a 5.0M-parameter MLP-like set: 2048×2048 + 2048 + 1024×768 + 768 + 10×768 + 10
+const flags = parseFlags('npm run bench:optim --', { iterations: { kind: 'int', default: 5, describe: 'timed steps per optimizer' } });
 const options: OptimBenchOptions = {
   shapes: [[2048, 2048], [2048], [1024, 768], [768], [10, 768], [10]],
-  iterations: Number(process.argv.find((a) => a.startsWith('--iterations='))?.slice(13) ?? 5),
+  iterations: flags.iterations,
 };
 
 const started = Date.now();

@@ -4,10 +4,12 @@
 // - the names a launcher may use, as types (`ShaderName`, `EntryName<S>`, `DefineName<S>`,
 //   `ShaderRef`), so a misspelt shader, entry point or `#if` switch fails `tsc`, and
 //   `shaderDefines` (each file's switches) for tests that compile every variant.
-// Fails when a shader redefines a prelude helper or uses `#` outside an #if/#elif/#else/#endif.
+// Comments and indentation are stripped (line breaks kept, see wgsl-strip.mjs) so the package
+// carries bare WGSL. Fails when a shader redefines a prelude helper or uses `#` outside an #if/#elif/#else/#endif.
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripWgsl } from './wgsl-strip.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = join(root, 'shaders');
@@ -80,7 +82,7 @@ const table = files.map((f) => {
   const entries = [...new Set([...src.matchAll(ENTRY)].map((m) => m[1]))];
   if (entries.length === 0) fail(`shaders/${f} has no @compute entry point`);
   const defines = [...new Set([...src.matchAll(DIRECTIVE)].map((m) => m[2]))];
-  return { name: f.slice(0, -5), source: withPrelude(f, src, prelude), entries, defines };
+  return { name: f.slice(0, -5), source: stripWgsl(withPrelude(f, src, prelude)), entries, defines };
 });
 
 const union = (xs) => (xs.length ? xs.map((x) => JSON.stringify(x)).join(' | ') : 'never');

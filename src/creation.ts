@@ -14,7 +14,7 @@ export interface RandomOptions extends CreateOptions {
   seed?: number;
 }
 
-type NestedNumbers = number | readonly NestedNumbers[];
+export type NestedNumbers = number | readonly NestedNumbers[];
 
 function inferShape(data: NestedNumbers): number[] {
   const shape: number[] = [];

@@ -1,4 +1,5 @@
 // webgrad: the public API.
+/// <reference types="@webgpu/types" preserve="true" />
 import * as functional from './nn/functional.js';
 
 export { Tensor } from './tensor.js';
@@ -10,7 +11,7 @@ export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
 export { compile, type CompiledFunction, type CompileOptions } from './compile.js';
-export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type RandomOptions } from './creation.js';
+export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type NestedNumbers, type RandomOptions } from './creation.js';
 export { autocast, type AutocastOptions } from './ops/autocast.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
@@ -27,3 +28,9 @@ export * as train from './train/index.js';
 export * as data from './data/index.js';
 export * as classic from './classic/index.js';
 export { functional };
+// option and operand types that the functions above take, for code that wraps them
+export type { Operand } from './ops/elementwise.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export type { CrossEntropyOptions } from './ops/softmax.js';
+export type { MatmulTuningEntry, MatmulTuningOptions, MatmulTuningTable } from './backend/webgpu/matmul-tuner.js';
+export type { ConvActivation } from './backend/types.js';

@@ -1,4 +1,10 @@
-// webgrad/node: WebGPU in Node.js through Dawn (the `webgpu` npm package).
+// webgrad/node: WebGPU in Node.js through Dawn (the `webgpu` npm package), and the parts of
+// wg.data / wg.io that need Node's file system. Everything in 'webgrad' is re-exported, so
+// a Node program imports only this entry point.
+/// <reference types="@webgpu/types" preserve="true" />
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { init, type InitOptions } from './init.js';
 import type { Backend } from './backend/types.js';
 
@@ -6,9 +12,25 @@ import type { Backend } from './backend/types.js';
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
+ * Dawn's Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set" (twice) when
+ * the variable is unset, as on servers and in containers: point it at a private folder.
+ */
+function ensureRuntimeDir(): void {
+  if (process.env.XDG_RUNTIME_DIR) return;
+  const dir = join(tmpdir(), `webgrad-runtime-${process.getuid?.() ?? 'user'}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    process.env.XDG_RUNTIME_DIR = dir;
+  } catch {
+    // only cosmetic: Dawn works without it
+  }
+}
+
+/**
  * init() with Dawn's GPU object. On a machine with no Vulkan GPU, set
  * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (done here when that file
- * exists and nothing is set) for SwiftShader.
+ * exists and nothing is set) for SwiftShader. `fallback: 'cpu'` falls back to the CPU
+ * backend when the `webgpu` package or an adapter is missing.
  */
 export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: string[] } = {}): Promise<Backend> {
   if (opts.backend === 'cpu') return init(opts);
@@ -18,8 +40,8 @@ export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: st
     if (opts.dawnFlags?.length) console.warn(`webgrad: initNode() under Deno uses its built-in WebGPU (wgpu); dawnFlags ${opts.dawnFlags.join(' ')} are ignored`);
     return init({ ...opts, gpu: denoGpu });
   }
-  const { existsSync } = await import('node:fs');
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  ensureRuntimeDir();
   let gpu: GPU;
   try {
     const webgpu = await import('webgpu');
@@ -42,5 +64,8 @@ function denoNavigatorGpu(): GPU | undefined {
 }
 
 export * from './index.js';
+// these shadow the browser-safe namespaces of the same name that `export *` would bring
+export * as data from './data/node.js';
+export * as io from './io/node.js';
 export { saveSafetensors, loadSafetensors, saveOptimizerCheckpoint, loadOptimizerCheckpoint } from './io/node-fs.js';
 export { writeFileAtomic, writeFileAtomicSync } from './io/atomic-write.js';

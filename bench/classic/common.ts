@@ -5,8 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { writeFileAtomicSync } from '../../src/io/atomic-write.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as wg from '../../src/node.js';
 import { initNode } from '../../src/node.js';
-import * as wg from '../../src/index.js';
 import * as classic from '../../src/classic/index.js';
 
 export { wg, classic };

@@ -2,10 +2,11 @@
 // → a linear SVM (lr × λ sweep on a validation split) and a two-layer MLP, as the course's
 // features notebook. Scored on the 10,000 CIFAR-10 test images. Targets: SVM ≥ 44%, MLP ≥ 55%.
 // Run: node --import tsx bench/classic/features.ts [--epochs N]
+import { parseFlags } from '../harness/cli.js';
 import { cifar, classic, features, log, mlpAccuracy, report, setup, standardize, trainMlp } from './common.js';
 
-const epochsArg = process.argv.indexOf('--epochs');
-const mlpEpochs = epochsArg > 0 ? Number(process.argv[epochsArg + 1]) : 6;
+const flags = parseFlags('node --import tsx bench/classic/features.ts', { epochs: { kind: 'int', default: 6, describe: 'MLP training epochs' } });
+const mlpEpochs = flags.epochs;
 const adapter = await setup();
 const { train: all, test } = await cifar();
 const t0 = Date.now();

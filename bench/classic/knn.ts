@@ -6,17 +6,21 @@
 // test set is 50,000 × 10,000 × 3,072 × 2 ≈ 3 TFLOP: 2,918 s on SwiftShader in Node (1.05
 // GFLOP/s, --test 10000 --chunk 250), so the default is a 1,000-image subset. Target: ≥ 27%.
 // Run: node --import tsx bench/classic/knn.ts [--cv-train 5000] [--train 50000] [--test 1000] [--chunk 250] [--metric l2|l1]
+import { parseFlags } from '../harness/cli.js';
 import { renderTable } from '../harness/table.js';
 import { cifar, classic, log, report, rows, setup, wg } from './common.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const cvCount = Number(arg('cv-train', '5000'));
-const trainCount = Number(arg('train', '50000'));
-const testCount = Number(arg('test', '1000'));
-const metric = arg('metric', 'l2') as classic.DistanceMetric;
+const flags = parseFlags('node --import tsx bench/classic/knn.ts', {
+  'cv-train': { kind: 'int', default: 5000, describe: 'training images for the 5-fold cross-validation of k' },
+  train: { kind: 'int', default: 50000, describe: 'training images memorised' },
+  test: { kind: 'int', default: 1000, describe: 'test images classified' },
+  chunk: { kind: 'int', default: 250, describe: 'test rows per distance tile' },
+  metric: { kind: 'string', choices: ['l2', 'l1'], default: 'l2', describe: 'distance' },
+});
+const cvCount = flags['cv-train'];
+const trainCount = flags.train;
+const testCount = flags.test;
+const metric = flags.metric as classic.DistanceMetric;
 const adapter = await setup();
 const { train, test } = await cifar(Math.max(trainCount, cvCount), testCount);
 const cvSet = rows(train, 0, cvCount, 3072);
@@ -43,7 +47,7 @@ xTrain.dispose();
 yTrain.dispose();
 // the test images go through in chunks, each chunk's running figure logged and written, so a
 // slow adapter shows progress (and a run stopped early still says how many images it scored)
-const chunk = Number(arg('chunk', '250'));
+const chunk = flags.chunk;
 const predicted = new Int32Array(testCount);
 let done = 0;
 const partial = () => classic.accuracyOf(predicted.subarray(0, done), test.y.subarray(0, done));

@@ -14,26 +14,30 @@
 // --standardize also divides every pixel column by its training-split standard deviation
 // (still raw pixels, one scale per pixel; the demo page's linear models see pixels scaled
 // per channel): the step sizes and λ that suit it are about 1e-3 and 1e-3..1e-1, not 1e-7 and 1e4.
+import { parseFlags } from '../harness/cli.js';
 import { renderTable } from '../harness/table.js';
 import { cifar, classic, log, report, rows, setup, standardize } from './common.js';
 
-const arg = (name: string, fallback: string): string => {
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  if (eq) return eq.slice(name.length + 3);
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const list = (s: string) => s.split(',').map(Number);
-const lossArg = arg('loss', 'both');
-const losses = (lossArg === 'both' ? ['svm', 'softmax'] : [lossArg]) as classic.LinearLoss[];
-const epochs = Number(arg('epochs', '8'));
-const sweepEpochs = Number(arg('sweep-epochs', '1'));
-const sweepTrain = Number(arg('sweep-train', '49000'));
-const lrs = list(arg('lrs', '1e-7,3e-7,1e-6'));
-const lambdas = list(arg('lambdas', '1e3,5e3,2.5e4'));
-const lrDecay = Number(arg('lr-decay', '0.9'));
-const optimizer = arg('optimizer', 'momentum') as classic.OptimizerName;
-const divideByStd = process.argv.includes('--standardize');
+const flags = parseFlags('node --import tsx bench/classic/linear.ts', {
+  loss: { kind: 'string', choices: ['svm', 'softmax', 'both'], default: 'both', describe: 'which classifier(s)' },
+  epochs: { kind: 'int', default: 8, describe: 'epochs of the final run on all 49,000 training rows' },
+  'sweep-epochs': { kind: 'int', default: 1, describe: 'epochs per grid point' },
+  'sweep-train': { kind: 'int', default: 49000, describe: 'training rows per grid point' },
+  lrs: { kind: 'numbers', default: [1e-7, 3e-7, 1e-6], describe: 'learning rates of the grid' },
+  lambdas: { kind: 'numbers', default: [1e3, 5e3, 2.5e4], describe: 'L2 strengths of the grid' },
+  'lr-decay': { kind: 'number', default: 0.9, describe: 'learning-rate factor after each epoch' },
+  optimizer: { kind: 'string', choices: ['sgd', 'momentum', 'adam', 'rmsprop'], default: 'momentum', describe: 'update rule' },
+  standardize: { kind: 'boolean', describe: "divide every pixel column by its training-split standard deviation" },
+});
+const losses = (flags.loss === 'both' ? ['svm', 'softmax'] : [flags.loss]) as classic.LinearLoss[];
+const epochs = flags.epochs;
+const sweepEpochs = flags['sweep-epochs'];
+const sweepTrain = flags['sweep-train'];
+const lrs = flags.lrs;
+const lambdas = flags.lambdas;
+const lrDecay = flags['lr-decay'];
+const optimizer = flags.optimizer as classic.OptimizerName;
+const divideByStd = flags.standardize;
 const batchSize = 200;
 const seconds = (t: number) => (Date.now() - t) / 1000;
 const pct = (a: number) => `${(100 * a).toFixed(2)}%`;

@@ -4,17 +4,18 @@
 // run (nothing is chosen on the test set), and the final model is scored once on the 10,000
 // test images. Target: ≥ 50%.
 // Run: node --import tsx bench/classic/mlp-raw.ts [--epochs 4] [--hidden 200] [--lr 5e-4] [--lr-decay 0.7]
+import { parseFlags } from '../harness/cli.js';
 import { renderTable } from '../harness/table.js';
 import { cifar, log, mlpAccuracy, report, rows, setup, standardize, trainMlp } from './common.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const epochs = Number(arg('epochs', '4'));
-const hidden = Number(arg('hidden', '200'));
-const lr = Number(arg('lr', '5e-4'));
-const lrDecay = Number(arg('lr-decay', '0.7'));
+const flags = parseFlags('node --import tsx bench/classic/mlp-raw.ts', {
+  epochs: { kind: 'int', default: 4, describe: 'training epochs' },
+  hidden: { kind: 'int', default: 200, describe: 'hidden units' },
+  lr: { kind: 'number', default: 5e-4, describe: 'Adam learning rate' },
+  'lr-decay': { kind: 'number', default: 0.7, describe: 'learning-rate factor after each epoch' },
+});
+const { epochs, hidden, lr } = flags;
+const lrDecay = flags['lr-decay'];
 const weightDecay = 1e-4;
 const adapter = await setup();
 const { train: all, test } = await cifar();

@@ -11,29 +11,16 @@ import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../cifar/driver.js';
 import { launchChromium } from '../harness/browser.js';
 import { REPO_ROOT } from '../harness/server.js';
+import { parseFlags } from '../harness/cli.js';
 import { renderTable } from '../harness/table.js';
 import type { ClassicPageState } from '../../demo/src/classic/main.js';
 
-interface Args {
-  steps: number;
-  datasets: string[];
-  synthetic: boolean;
-  out: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { steps: 600, datasets: ['spiral', 'circles'], synthetic: false, out: join(REPO_ROOT, 'docs', 'pictures') };
-  for (let i = 0; i < argv.length; i++) {
-    const [key, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = () => inline ?? argv[++i];
-    if (key === '--steps') args.steps = Number(value());
-    else if (key === '--datasets') args.datasets = value().split(',');
-    else if (key === '--synthetic') args.synthetic = true;
-    else if (key === '--out') args.out = value();
-    else throw new Error(`unknown option ${argv[i]} (--steps N, --datasets spiral,circles, --synthetic, --out DIR)`);
-  }
-  return args;
-}
+const FLAGS = {
+  steps: { kind: 'int', default: 600, describe: 'training steps of the decision-region nets' },
+  datasets: { kind: 'strings', default: ['spiral', 'circles'], describe: 'toy data sets drawn' },
+  synthetic: { kind: 'boolean', describe: 'generated images instead of CIFAR-10' },
+  out: { kind: 'string', default: join(REPO_ROOT, 'docs', 'pictures'), describe: 'folder for the PNGs' },
+} as const;
 
 interface Rendered {
   state: ClassicPageState;
@@ -73,7 +60,7 @@ async function render(browser: Browser, url: string): Promise<Rendered> {
   }
 }
 
-const args = parseArgs(process.argv.slice(2));
+const args = parseFlags('node --import tsx bench/classic/pictures.ts', FLAGS);
 mkdirSync(args.out, { recursive: true });
 const server = await startDemoServer();
 const browser = await launchChromium();

@@ -73,7 +73,8 @@ export async function twoLayerNet({ steps = 50, seed = 0, log = (_: string) => {
 
 const isMain = typeof process !== 'undefined' && process.argv[1]?.endsWith('two-layer-net.ts');
 if (isMain) {
-  const cpu = process.argv.includes('--cpu');
+  const { parseFlags } = await import('../../bench/harness/cli.js');
+  const { cpu } = parseFlags('npm run example:two-layer-net --', { cpu: { kind: 'boolean', describe: 'run on the CPU reference backend' } });
   const be = await wg.initNode(cpu ? { backend: 'cpu' } : { fallback: 'cpu' });
   console.log(`webgrad two-layer net on ${be.adapterName}`);
   const r = await twoLayerNet({ steps: 200, log: console.log });

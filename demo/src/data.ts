@@ -11,7 +11,7 @@ export const DATA_URL = '/data/cifar10/';
 
 export const MISSING_DATA_HELP =
   'CIFAR-10 was not found. Get the official binary archive from https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz ' +
-  '(or wg.data.downloadCifar10() in Node on a machine with internet), then either drop the .tar.gz or the .bin/.bin.gz files on this page, ' +
+  '(`npm run demo` downloads it into a cache by itself where the machine has internet), then either drop the .tar.gz or the .bin/.bin.gz files on this page, ' +
   'or put them in a folder and start the dev server with WEBGRAD_DATA=DIR npm run demo (default folder: ../shared/datasets/cifar10 from the repository root).';
 
 /** The listing the dev server publishes at /data/cifar10/index.json (see demo/vite.config.ts). */

@@ -106,7 +106,7 @@ class KernelCounter {
     const queueProto = GPUQueue.prototype;
     const submit = queueProto.submit;
     queueProto.submit = function (this: GPUQueue, buffers: Iterable<GPUCommandBuffer>) {
-      if (counter.counting) counter.submits++;
+      if (counter.counting && counter.submits !== null) counter.submits++; // null only on WebGL, which never reaches here
       return submit.call(this, buffers);
     };
   }

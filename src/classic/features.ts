@@ -47,7 +47,7 @@ export function hog(images: Tensor, { cellSize = 8, bins = 9 }: HogOptions = {})
   return runKernel('hog', [images], [n, features], 'float32', (be, out) => be.hog(images.storage, n, c, h, w, cellSize, bins, out));
 }
 
-/** [N, F_hog + bins]: HoG then the hue histogram, the course's combined feature vector. */
+/** `[N, F_hog + bins]`: HoG then the hue histogram, the course's combined feature vector. */
 export function imageFeatures(images: Tensor, opts: HogOptions & { colorBins?: number } = {}): Tensor {
   return tidy(() => concat([hog(images, opts), colorHistogram(images, { bins: opts.colorBins })], 1));
 }

@@ -1,11 +1,13 @@
-// Node entry points that find a dataset on disk and read it: loadCifar10,
+// Node only (reached from 'webgrad/node'): find a dataset on disk and read it: loadCifar10,
 // loadFashionMnist, loadMnist. Each searches the `dir` option, $WEBGRAD_DATA, then
 // ../shared/datasets and system places, and says where it looked when nothing is found.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readCifar10 } from './cifar10.js';
 import type { ImageDataset, Split } from './dataset.js';
 import { CIFAR10_ARCHIVE_NAME } from './download.js';
 import { FASHION_MNIST_CLASSES, MNIST_CLASSES, readIdxDataset } from './idx.js';
-import { assertNode, defaultCacheDir, firstExistingFile, locateDataset, searchPlaces, type LayoutProbe } from './locate.js';
+import { defaultCacheDir, firstExistingFile, locateDataset, searchPlaces, type LayoutProbe } from './locate.js';
 import type { ProgressCallback } from './source.js';
 
 export interface LoadOptions {
@@ -17,7 +19,6 @@ export interface LoadOptions {
 }
 
 async function folderExists(dir: string): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
   return (await stat(dir).catch(() => null))?.isDirectory() ?? false;
 }
 
@@ -32,7 +33,6 @@ function cifarBatchNames(splits: readonly Split[]): string[] {
 
 /** CIFAR-10 layouts: the batch files directly, a cifar-10-batches-bin/ subfolder, or the official archive. */
 const probeCifar10: LayoutProbe = async (dir, splits) => {
-  const { join } = await import('node:path');
   if (!(await folderExists(dir))) return { missing: 'no such folder' };
   for (const folder of [dir, join(dir, 'cifar-10-batches-bin')]) {
     const files: string[] = [];
@@ -55,17 +55,22 @@ const probeCifar10: LayoutProbe = async (dir, splits) => {
 };
 
 /**
- * Loads CIFAR-10 (Node). Looks in `dir`, then $WEBGRAD_DATA, then
- * ../shared/datasets/cifar10, then the download cache of downloadCifar10().
+ * The CIFAR-10 files on disk (Node): looks in `dir`, then $WEBGRAD_DATA, then
+ * ../shared/datasets/cifar10, then the download cache of downloadCifar10(); throws an error
+ * listing every place and what was missing there.
  */
-export async function loadCifar10(opts: LoadOptions = {}): Promise<ImageDataset> {
-  assertNode('loadCifar10');
+export async function locateCifar10(opts: Pick<LoadOptions, 'dir' | 'splits'> = {}): Promise<string[]> {
   const splits = opts.splits ?? ['train', 'test'];
   const cache = await defaultCacheDir();
   const places = await searchPlaces(opts.dir, 'cifar10', [{ dir: cache, reason: 'the downloadCifar10() cache' }]);
-  const files = await locateDataset('CIFAR-10', places, splits, probeCifar10,
+  return locateDataset('CIFAR-10', places, splits, probeCifar10,
     'Pass { dir }, set WEBGRAD_DATA to a folder holding cifar10/, or (with internet) call downloadCifar10().');
-  return readCifar10(files, { onProgress: opts.onProgress, splits });
+}
+
+/** Loads CIFAR-10 (Node) from the first place locateCifar10 finds it. */
+export async function loadCifar10(opts: LoadOptions = {}): Promise<ImageDataset> {
+  const splits = opts.splits ?? ['train', 'test'];
+  return readCifar10(await locateCifar10(opts), { onProgress: opts.onProgress, splits });
 }
 
 const IDX_PREFIX: Record<Split, string> = { train: 'train', test: 't10k' };
@@ -86,7 +91,6 @@ const probeIdx: LayoutProbe = async (dir, splits) => {
 };
 
 async function loadIdxDataset(label: string, subfolder: string, systemDir: string, classNames: string[], opts: LoadOptions): Promise<ImageDataset> {
-  assertNode(`load${label.replace(/-/g, '')}`);
   const splits = opts.splits ?? ['train', 'test'];
   const places = await searchPlaces(opts.dir, subfolder, [{ dir: systemDir, reason: 'Debian package location' }]);
   const files = await locateDataset(label, places, splits, probeIdx,

@@ -1,5 +1,7 @@
-// Node only: finding a dataset folder on disk. Node modules are imported lazily so this
-// file can sit in the browser bundle without being called there.
+// Node only (reached from 'webgrad/node'): finding a dataset folder on disk.
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Split } from './dataset.js';
 
 /** A folder to look in and why (for the error message when nothing is found). */
@@ -8,15 +10,9 @@ export interface SearchPlace {
   reason: string;
 }
 
-export function assertNode(what: string): void {
-  if (typeof process === 'undefined' || typeof process.versions?.node !== 'string')
-    throw new Error(`webgrad: ${what} reads folders and works in Node only; in the browser pass URLs, File objects or ArrayBuffers to the read* functions`);
-}
-
-/** The folder downloads are cached in: $XDG_CACHE_HOME/webgrad or ~/.cache/webgrad. */
+/** The folder downloads are cached in: $WEBGRAD_CACHE, else $XDG_CACHE_HOME/webgrad or ~/.cache/webgrad. */
 export async function defaultCacheDir(): Promise<string> {
-  const { homedir } = await import('node:os');
-  const { join } = await import('node:path');
+  if (process.env.WEBGRAD_CACHE) return resolve(process.env.WEBGRAD_CACHE);
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'webgrad');
 }
 
@@ -26,7 +22,6 @@ export async function defaultCacheDir(): Promise<string> {
  * as it is and with the dataset's subfolder name (e.g. WEBGRAD_DATA holding cifar10/).
  */
 export async function searchPlaces(dir: string | undefined, subfolder: string, extra: readonly SearchPlace[] = []): Promise<SearchPlace[]> {
-  const { resolve, join } = await import('node:path');
   const bases: SearchPlace[] = [];
   if (dir) bases.push({ dir: resolve(dir), reason: 'the dir option' });
   if (process.env.WEBGRAD_DATA) bases.push({ dir: resolve(process.env.WEBGRAD_DATA), reason: 'env WEBGRAD_DATA' });
@@ -37,8 +32,6 @@ export async function searchPlaces(dir: string | undefined, subfolder: string, e
 
 /** The first of `names` that exists as a file in `dir`, as a full path. */
 export async function firstExistingFile(dir: string, names: readonly string[]): Promise<string | undefined> {
-  const { stat } = await import('node:fs/promises');
-  const { join } = await import('node:path');
   for (const name of names) {
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);

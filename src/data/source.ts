@@ -3,7 +3,7 @@
 // browser and Node. gzip is recognised by its magic bytes, not the file name, so a
 // renamed or already-decompressed file still works.
 
-/** Where dataset bytes come from. A string is a URL in the browser; in Node it is a URL when it has a scheme (http:, https:, file:, data:), otherwise a file path. */
+/** Where dataset bytes come from. A string is a URL in the browser; in Node it is a URL when it has a scheme (http:, https:, data:), otherwise a file path (file paths and file: URLs need 'webgrad/node'). */
 export type ByteSource = string | URL | Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array>;
 
 /** A source with an explicit name, for buffers and streams (which have none) or to rename a source. */
@@ -34,7 +34,6 @@ export interface OpenedSource {
   stream: ReadableStream<Uint8Array>;
 }
 
-const NODE_READ_CHUNK = 1 << 20;
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 export const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -70,29 +69,22 @@ function bufferStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
-/** A Node file as a web stream; reads on demand so a large file never sits in memory whole. */
-async function openNodeFile(path: string): Promise<OpenedSource> {
-  const { open } = await import('node:fs/promises');
-  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new Error(`webgrad: cannot open ${path}: ${e.code ?? e.message}`);
-  });
-  const { size } = await handle.stat();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = new Uint8Array(NODE_READ_CHUNK);
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) {
-        await handle.close();
-        controller.close();
-      } else {
-        controller.enqueue(chunk.subarray(0, bytesRead));
-      }
-    },
-    async cancel() {
-      await handle.close();
-    },
-  });
-  return { name: baseName(path), size, stream };
+/**
+ * Opens a file path in Node. Set by 'webgrad/node' (src/data/node-files.ts), so the browser
+ * entry point never imports node:fs; in Node without that import a path is an error that
+ * says what to import.
+ */
+type PathOpener = (path: string) => Promise<OpenedSource>;
+let pathOpener: PathOpener | undefined;
+
+export function setPathOpener(open: PathOpener): void {
+  pathOpener = open;
+}
+
+function openPath(path: string): Promise<OpenedSource> {
+  if (!pathOpener)
+    throw new Error(`webgrad: reading the file ${path} needs Node's file system: import from 'webgrad/node' (it re-exports everything in 'webgrad') instead of 'webgrad'`);
+  return pathOpener(path);
 }
 
 async function openUrl(url: string, name: string): Promise<OpenedSource> {
@@ -110,11 +102,7 @@ export async function openSource(source: DatasetSource, fallbackName = 'buffer')
   const data = isNamedSource(source) ? source.data : source;
   if (typeof data === 'string' || data instanceof URL) {
     const text = data.toString();
-    if (isNode && !hasUrlScheme(text)) return { ...(await openNodeFile(text)), name };
-    if (isNode && text.startsWith('file:')) {
-      const { fileURLToPath } = await import('node:url');
-      return { ...(await openNodeFile(fileURLToPath(text))), name };
-    }
+    if (isNode && (!hasUrlScheme(text) || text.startsWith('file:'))) return { ...(await openPath(text)), name };
     return openUrl(text, name);
   }
   if (data instanceof Blob) return { name, size: data.size, stream: data.stream() };

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CIFAR10_CLASSES, loadCifar10, parseCifar10Batch, readCifar10, TarReader, type ImageSet, type LoadProgress,
-} from '../../src/data/index.js';
+} from '../../src/data/node.js';
 import { cifarBytes, cifarPixel, gzip, RECORD, tar } from './fixtures.js';
 
 function expectPattern(set: ImageSet, labels: readonly number[], recordOffset = 0): void {

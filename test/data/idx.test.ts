@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   FASHION_MNIST_CLASSES, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, loadFashionMnist, parseIdx, readIdxDataset,
-} from '../../src/data/index.js';
+} from '../../src/data/node.js';
 import { gzip, idxBytes } from './fixtures.js';
 
 const pixels = Uint8Array.from({ length: 3 * 28 * 28 }, (_, i) => (i * 13) & 0xff);

@@ -1,7 +1,7 @@
 // A 200-step training run of a small MLP on Fashion-MNIST (Debian's dataset-fashion-mnist)
 // reaches ≥ 80% test accuracy with each optimizer, on the WebGPU backend (SwiftShader here).
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as wg from '../../src/index.js';
+import * as wg from '../../src/node.js';
 import type { ImageSet, LoaderBatch } from '../../src/data/index.js';
 import { useDevice } from '../helpers.js';
 import { setPoisonOutputs } from '../../src/runtime.js';
