@@ -35,7 +35,7 @@ describe('shader contract', () => {
   });
 
   it('preprocess rejects a define the shader never tests, naming the known ones', () => {
-    expect(() => preprocess(shaders.augment, { FLOAT_IMPUT: true })).toThrow(/FLOAT_IMPUT is not an #if switch of this shader \(its switches: FLOAT_INPUT\)/);
+    expect(() => preprocess(shaders.augment, { FLOAT_IMPUT: true })).toThrow(/FLOAT_IMPUT is not an #if switch of this shader \(its switches: FLOAT_INPUT, REFLECT\)/);
     expect(preprocess(shaders.augment, { FLOAT_INPUT: true })).toContain('array<f32>');
     expect(preprocess(shaders.augment, {})).not.toContain('#');
   });
