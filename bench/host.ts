@@ -7,6 +7,7 @@
 // `npm run bench:host -- --help` lists the flags.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import * as webgpu from 'webgpu';
 import { median } from './harness/stats.js';
@@ -307,6 +308,7 @@ async function main(): Promise<void> {
   // tuning times candidates on the GPU; on the Null backend every candidate takes no time
   await initNode({ dawnFlags: ['backend=null'], matmulTuning: { tune: false } });
   const breakdown: Breakdown = {};
+  const loadBefore = loadavg()[0];
   const totalSteps = args.warmup + args.reps * (args.steps + 2) + (args.breakdown ? args.steps : 0) + 10;
 
   // one case at a time (built, warmed, timed interleaved across its runners, freed): the Null
@@ -354,7 +356,8 @@ async function main(): Promise<void> {
 
   const rows = runners.map((r) => summarize(r, runners.find((e) => e.caseName === r.caseName && e.lib === 'webgrad' && e.mode === 'eager')));
   const rat = ratios(rows);
-  console.log(`\nHost cost per training step on Dawn's Null backend (no GPU work), median of ${args.reps} interleaved repetitions of ${args.steps} steps`);
+  const load = [loadBefore, loadavg()[0]].map((x) => x.toFixed(1)).join(' → ');
+  console.log(`\nHost cost per training step on Dawn's Null backend (no GPU work), ${args.reps} interleaved repetitions of ${args.steps} steps; load average ${load} on ${cpus().length} cores`);
   console.log([
     'host ms = record + flush: each the 10th percentile over single steps (record = the step\'s JavaScript, flush = `await flush()`);',
     '  on a shared machine most steps wait for a CPU and the fast tail is the host\'s own cost; p10 step: the same over whole steps',
@@ -386,7 +389,7 @@ async function main(): Promise<void> {
   } catch { /* not a git checkout */ }
   mkdirSync(dirname(args.jsonPath), { recursive: true });
   writeFileSync(args.jsonPath, `${JSON.stringify({
-    date: new Date().toISOString(), commit, node: process.version, adapter: 'Dawn Null backend (backend=null)',
+    date: new Date().toISOString(), commit, node: process.version, adapter: 'Dawn Null backend (backend=null)', load, cores: cpus().length,
     tfjs: tfjsVersion, args, results: rows, ratios: rat, breakdown: args.breakdown ? breakdown : undefined, page: page.length ? page : undefined,
   }, null, 2)}\n`);
   console.log(`\nwrote ${args.jsonPath}`);
