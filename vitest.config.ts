@@ -19,7 +19,7 @@ try {
 
 // Slow suites (training runs on real data) are opted into with WEBGRAD_SLOW=1.
 const include = ['test/**/*.test.ts'];
-const browserInclude = ['test/{ops,backend,autograd,nn,optim,classic,browser}/**/*.test.ts'];
+const browserInclude = ['test/{ops,backend,autograd,nn,optim,amp,classic,browser}/**/*.test.ts'];
 
 export default defineConfig({
   test: {
