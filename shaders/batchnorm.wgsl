@@ -31,35 +31,26 @@ struct U {
 
 @group(0) @binding(0) var<uniform> u: U;
 
+// Bindings 1–3 (X, S0, S1) are shared by the three consumers of the statistics; each variant's
+// own bindings follow in the chain of variant blocks below, so any combination of defines compiles.
 #if STATS
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> OUT: array<f32>;
 @group(0) @binding(3) var<storage, read_write> RM: array<f32>;
 @group(0) @binding(4) var<storage, read_write> RV: array<f32>;
-#endif
-#if APPLY
+#else
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> S0: array<f32>;
 @group(0) @binding(3) var<storage, read> S1: array<f32>;
-@group(0) @binding(4) var<storage, read> W: array<f32>;
-@group(0) @binding(5) var<storage, read> B: array<f32>;
-@group(0) @binding(6) var<storage, read_write> OUT: array<f32>;
-#endif
-#if GRAD_STATS
-@group(0) @binding(1) var<storage, read> G: array<f32>;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> S0: array<f32>;
-@group(0) @binding(4) var<storage, read> S1: array<f32>;
-@group(0) @binding(5) var<storage, read_write> OUT: array<f32>;
-#endif
-#if GRAD_INPUT
-@group(0) @binding(1) var<storage, read> G: array<f32>;
-@group(0) @binding(2) var<storage, read> X: array<f32>;
-@group(0) @binding(3) var<storage, read> S0: array<f32>;
-@group(0) @binding(4) var<storage, read> S1: array<f32>;
-@group(0) @binding(5) var<storage, read> SUMS: array<f32>;
-@group(0) @binding(6) var<storage, read> W: array<f32>;
-@group(0) @binding(7) var<storage, read_write> OUT: array<f32>;
+
+/** (shift, mean − shift, invstd) of channel c from the bound statistics */
+fn stats(c: u32) -> vec3<f32> {
+  if (u.fromVar != 0u) { return vec3<f32>(0.0, S0[c], 1.0 / sqrt(S1[c] + u.eps)); }
+  return vec3<f32>(S1[c], S1[u.c + c], S1[2u * u.c + c]);
+}
+
+/** x̂ = ((x − shift) − (mean − shift))·invstd */
+fn xhat(x: f32, st: vec3<f32>) -> f32 { return ((x - st.x) - st.y) * st.z; }
 #endif
 
 var<workgroup> redA: array<f32, WG>;
@@ -88,17 +79,6 @@ fn reduce2(lid: u32, a: f32, b: f32) -> vec2<f32> {
   return r;
 }
 
-#if STATS
-#else
-/** (shift, mean − shift, invstd) of channel c from the bound statistics */
-fn stats(c: u32) -> vec3<f32> {
-  if (u.fromVar != 0u) { return vec3<f32>(0.0, S0[c], 1.0 / sqrt(S1[c] + u.eps)); }
-  return vec3<f32>(S1[c], S1[u.c + c], S1[2u * u.c + c]);
-}
-
-/** x̂ = ((x − shift) − (mean − shift))·invstd */
-fn xhat(x: f32, st: vec3<f32>) -> f32 { return ((x - st.x) - st.y) * st.z; }
-#endif
 
 #if STATS
 @compute @workgroup_size(WG)
@@ -126,9 +106,11 @@ fn bn_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id)
     }
   }
 }
-#endif
+#elif APPLY
+@group(0) @binding(4) var<storage, read> W: array<f32>;
+@group(0) @binding(5) var<storage, read> B: array<f32>;
+@group(0) @binding(6) var<storage, read_write> OUT: array<f32>;
 
-#if APPLY
 @compute @workgroup_size(WG)
 fn bn_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid.x;
@@ -140,9 +122,10 @@ fn bn_apply(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
   if ((u.flags & 2u) != 0u) { y += B[c]; }
   OUT[i] = y;
 }
-#endif
+#elif GRAD_STATS
+@group(0) @binding(4) var<storage, read> G: array<f32>;
+@group(0) @binding(5) var<storage, read_write> OUT: array<f32>;
 
-#if GRAD_STATS
 @compute @workgroup_size(WG)
 fn bn_grad_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let c = wid.x;
@@ -162,9 +145,12 @@ fn bn_grad_stats(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocatio
     OUT[u.c + c] = r.y;
   }
 }
-#endif
+#elif GRAD_INPUT
+@group(0) @binding(4) var<storage, read> G: array<f32>;
+@group(0) @binding(5) var<storage, read> SUMS: array<f32>;
+@group(0) @binding(6) var<storage, read> W: array<f32>;
+@group(0) @binding(7) var<storage, read_write> OUT: array<f32>;
 
-#if GRAD_INPUT
 @compute @workgroup_size(WG)
 fn bn_grad_input(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let i = (wid.y * nwg.x + wid.x) * WG + lid.x;

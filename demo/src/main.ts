@@ -64,7 +64,9 @@ function describeModel(): void {
   const mflops = forwardFlopsPerImage(cfg.model) / 1e6;
   const vgg = cfg.model === 'vgg-bn'
     ? ' ≈ 1.26 GFLOP per training image, 63 TFLOP per epoch: on a real GPU reaching 2–5 TFLOP/s in WebGPU that is ~15–30 s an epoch, so ~30 epochs with augmentation (the usual recipe for 90%+) take ~10–15 min; on SwiftShader it is days.'
-    : '';
+    : cfg.model === 'airbench'
+      ? ' airbench94 (Keller Jordan): its own optimizers (Nesterov SGD + Muon), schedule and augmentation; the optimizer and lr fields are ignored. Its recipe is batch 2000 for 8 epochs (≈ 298 TFLOP with the test-time augmentation): about 100 s where WebGPU sustains 3 TFLOP/s (an estimate); on SwiftShader it is days.'
+      : '';
   $('model-note').textContent = `${cfg.model}: ${mflops.toFixed(2)} MFLOP forward per image, default lr ${learningRate(cfg)}.${vgg}`;
 }
 

@@ -47,7 +47,7 @@ describe.each(devices)('airbench vs PyTorch on %s', (device) => {
       }
     }
     net.dispose();
-  });
+  }, 600_000); // pipeline compilation dominates on SwiftShader (see the header)
 });
 
 describe('airbench pieces', () => {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from '../../src/creation.js';
 import { Muon, NS_COEFFICIENTS, zeropowerNewtonSchulz } from '../../src/optim/index.js';
+import { getBackend } from '../../src/runtime.js';
 import type { Tensor } from '../../src/tensor.js';
 import { devices, expectClose, randomData, useDevice } from '../helpers.js';
 
@@ -122,6 +123,23 @@ describe.each(devices)('Muon on %s', (device) => {
     const sd = opt.stateDict();
     expect(sd.state[0].step).toBe(3);
     expect(sd.state[0].tensors.momentumBuffer.shape).toEqual([6, 3, 3, 3]);
+    opt.dispose();
+  });
+
+  it('steps do not grow memory (state kept, its own temporaries freed without an outer tidy)', async () => {
+    const params = [[4, 3, 3, 3], [4, 3, 3, 3], [9, 2]].map((s, i) => tensor(randomData(s.reduce((a, b) => a * b, 1), -1, 1, 40 + i), s, { requiresGrad: true }));
+    const opt = new Muon(params, { weightDecay: 0.01 });
+    const step = () => {
+      params.forEach((p) => { p.grad = tensor(randomData(p.size), p.shape); });
+      opt.step();
+      opt.zeroGrad(); // disposes the gradients
+    };
+    step();
+    await getBackend().flush();
+    const live = getBackend().stats().liveBytes;
+    for (let i = 0; i < 3; i++) step();
+    await getBackend().flush();
+    expect(getBackend().stats().liveBytes).toBe(live);
     opt.dispose();
   });
 

@@ -50,7 +50,7 @@ export function batchNormGradStats(dev: WebGPUDevice, grad: Storage, x: Storage,
   dev.dispatch({
     shader: 'batchnorm', entry: 'bn_grad_stats', label: 'batchnorm.gradStats', defines: { GRAD_STATS: true }, constants: { WG },
     uniforms: uniforms(a, 0, 0),
-    inputs: [gpuStorage(grad), gpuStorage(x), gpuStorage(s0), gpuStorage(s1)], outputs: [gpuStorage(out)], workgroups: [a.channels, 1, 1],
+    inputs: [gpuStorage(x), gpuStorage(s0), gpuStorage(s1), gpuStorage(grad)], outputs: [gpuStorage(out)], workgroups: [a.channels, 1, 1],
   });
 }
 
@@ -61,7 +61,7 @@ export function batchNormGradInput(dev: WebGPUDevice, grad: Storage, x: Storage,
   dev.dispatch({
     shader: 'batchnorm', entry: 'bn_grad_input', label: 'batchnorm.gradInput', defines: { GRAD_INPUT: true }, constants: { WG },
     uniforms: uniforms(a, flagsOf(weight, null, !!sums), o.size),
-    inputs: [gpuStorage(grad), X, gpuStorage(s0), gpuStorage(s1), sums ? gpuStorage(sums) : X, weight ? gpuStorage(weight) : X],
+    inputs: [X, gpuStorage(s0), gpuStorage(s1), gpuStorage(grad), sums ? gpuStorage(sums) : X, weight ? gpuStorage(weight) : X],
     outputs: [o], workgroups: Math.ceil(o.size / WG),
   });
 }
