@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { findChrome, WEBGPU_FLAGS } from './test/browser-flags.js';
@@ -7,6 +9,8 @@ import { puppeteerFirefox } from './test/firefox-provider.js';
 // Node tests use Dawn (the `webgpu` package) on SwiftShader's Vulkan driver when no GPU exists.
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 if (!process.env.VK_ICD_FILENAMES && existsSync(ICD)) process.env.VK_ICD_FILENAMES = ICD;
+// Dawn's Vulkan loader prints 'XDG_RUNTIME_DIR is invalid or not set' without one (initNode sets it too)
+if (!process.env.XDG_RUNTIME_DIR || !existsSync(process.env.XDG_RUNTIME_DIR)) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'webgrad-xdg-'));
 
 // Without a Chromium the browser project cannot run: in CI that is an error (fail loudly,
 // never skip); on a developer's machine the Node project still runs, with a warning.
