@@ -76,10 +76,15 @@ class Params extends wg.nn.Module {
 }
 
 export class AirbenchNet extends wg.nn.Module {
-  readonly whitenWeight: Tensor;
-  readonly whitenBias: Tensor;
+  // private fields, not plain ones: nn.Module registers tensors held by its own fields, and
+  // these already live in the `whiten` and `head` children (PyTorch's state-dict keys)
+  readonly #whitenWeight: Tensor;
+  readonly #whitenBias: Tensor;
+  readonly #headWeight: Tensor;
   readonly groups: ConvGroup[];
-  readonly headWeight: Tensor;
+  get whitenWeight(): Tensor { return this.#whitenWeight; }
+  get whitenBias(): Tensor { return this.#whitenBias; }
+  get headWeight(): Tensor { return this.#headWeight; }
   /** airbench trains the whitening bias only for its first epochs; false detaches it */
   whitenBiasGrad = true;
 
@@ -89,16 +94,16 @@ export class AirbenchNet extends wg.nn.Module {
     const whiten = this.registerModule('whiten', new Params());
     const wShape = [WHITEN_WIDTH, 3, WHITEN_KERNEL, WHITEN_KERNEL];
     // set from data by initWhitening; frozen
-    this.whitenWeight = whiten.add('weight', wg.tensor(defaultInit(rng, wShape), wShape)).requireGrad(false);
+    this.#whitenWeight = whiten.add('weight', wg.tensor(defaultInit(rng, wShape), wShape)).requireGrad(false);
     const bBound = 1 / Math.sqrt(3 * WHITEN_KERNEL ** 2);
-    this.whitenBias = whiten.add('bias', wg.tensor(rng.uniform(WHITEN_WIDTH, -bBound, bBound), [WHITEN_WIDTH]));
+    this.#whitenBias = whiten.add('bias', wg.tensor(rng.uniform(WHITEN_WIDTH, -bBound, bBound), [WHITEN_WIDTH]));
     const c = [WHITEN_WIDTH, widths.block1, widths.block2, widths.block3];
     this.groups = [1, 2, 3].map((i) => this.registerModule(`group${i}`, new ConvGroup(c[i - 1], c[i], rng)));
     // head: PyTorch's default init, then scaled to unit standard deviation (airbench's reset)
     const head = defaultInit(rng, [10, widths.block3]);
     const mean = head.reduce((a, b) => a + b, 0) / head.length;
     const std = Math.sqrt(head.reduce((a, b) => a + (b - mean) ** 2, 0) / (head.length - 1));
-    this.headWeight = this.registerModule('head', new Params()).add('weight', wg.tensor(head.map((v) => v / std), [10, widths.block3]));
+    this.#headWeight = this.registerModule('head', new Params()).add('weight', wg.tensor(head.map((v) => v / std), [10, widths.block3]));
   }
 
   override forward(x: Tensor): Tensor {
