@@ -16,6 +16,7 @@ import { ErrorScopes } from './error-scopes.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { KernelProfiler, type KernelTiming } from './profiler.js';
 import { type Command, type CopyCommand, Recorder, submitBatch } from './recorder.js';
+import { timeDispatch } from './dispatch-timer.js';
 import { CompiledSteps } from './compiled-steps.js';
 import type { Recording } from './replay.js';
 import { acquireDevice } from './acquire.js';
@@ -341,6 +342,18 @@ export class WebGPUDevice {
     );
     this.counters.dispatches += n;
     this.counters.submits++;
+  }
+
+  /**
+   * Seconds per dispatch of `spec` run `reps` times in one pass of its own submit (the matmul
+   * tuner's measurement; dispatch-timer.ts): cached pipeline and bind group, pooled storages.
+   */
+  timeDispatch(spec: DispatchSpec, reps: number): Promise<number> {
+    this.check();
+    return timeDispatch(
+      { device: this.device, pipelines: this.pipelines, bindGroups: this.bindGroups, grid: (w) => this.grid(w), binding: (g) => this.binding(g, new Set()) },
+      spec, reps,
+    );
   }
 
   // ---------------------------------------------------------------- compiled steps (compiled-steps.ts)

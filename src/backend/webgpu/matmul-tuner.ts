@@ -3,11 +3,12 @@
 // fastest for the session; a saved table (JSON) and explicit overrides win over measuring.
 //
 // Measuring never touches the recorder: recording is synchronous, so the dispatch that meets
-// a new class uses the heuristic default while the measurement runs in the background on the
-// tuner's own scratch buffers with its own submits. Those buffers are private, so the extra
-// submits cannot reorder anything the user recorded; they only share the queue.
+// a new class uses the heuristic default while the measurement runs in the background on
+// scratch storages from the device's pool, timed through the device (dispatch-timer.ts) in
+// submits of their own. The scratch storages are held by the tuner while it measures, so the
+// extra submits cannot reorder anything the user recorded; they only share the queue.
 import type { MatmulArgs } from '../types.js';
-import { GpuStorage, WebGPUDevice } from './device.js';
+import { WebGPUDevice } from './device.js';
 import {
   MATMUL_SHAPE_CLASSES, type MatmulShapeClass, type MatmulVariant, defaultMatmulVariant, matmulShapeClass,
   matmulVariantByName, matmulVariants,
@@ -162,82 +163,21 @@ function timedShape(args: MatmulArgs): MatmulArgs {
   return { ...args, batch: 1, m, n, k, aBatchStride: 0, bBatchStride: 0 };
 }
 
-/** Seconds per dispatch of `v` on scratch buffers: GPU timestamps when the device has them, else wall-clock around onSubmittedWorkDone. */
+/**
+ * Seconds per dispatch of `v` on scratch storages from the device's pool, timed through the
+ * device (`timeDispatch`: cached pipeline and bind group, a submit of its own), so the
+ * measurement never touches what the user recorded.
+ */
 export async function timeVariant(dev: WebGPUDevice, v: MatmulVariant, args: MatmulArgs): Promise<number> {
-  const device = dev.device;
-  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-  const scratch = (elements: number) => {
-    const bytes = Math.ceil((elements * 4) / 256) * 256;
-    return new GpuStorage(device.createBuffer({ size: bytes, usage }), 'float32', elements, bytes);
-  };
-  const a = scratch(args.m * args.k);
-  const b = scratch(args.k * args.n);
-  const c = scratch(args.m * args.n);
-  const spec = v.plan(a, b, c, args);
-  const uniform = device.createBuffer({ size: spec.uniforms.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-  const words = new ArrayBuffer(spec.uniforms.byteLength);
-  spec.uniforms.writeTo(new DataView(words), 0);
-  device.queue.writeBuffer(uniform, 0, words);
-  const timestamps = device.features.has('timestamp-query');
+  const scratch = [dev.alloc(args.m * args.k, 'float32'), dev.alloc(args.k * args.n, 'float32'), dev.alloc(args.m * args.n, 'float32')];
   try {
-    const pipeline = await dev.pipeline(spec);
-    const bindGroup = device.createBindGroup({
-      layout: dev.bindGroupLayout(spec.inputs.length, spec.outputs.length),
-      entries: [uniform, a.buffer!, b.buffer!, c.buffer!].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    const grid = dev.grid(spec.workgroups);
-    const run = async (reps: number): Promise<number> => {
-      device.pushErrorScope('validation');
-      const started = performance.now();
-      const gpuSeconds = timestamps ? await timedPass(device, encode) : null;
-      if (!timestamps) {
-        const enc = device.createCommandEncoder();
-        const pass = enc.beginComputePass();
-        encode(pass);
-        pass.end();
-        device.queue.submit([enc.finish()]);
-        await device.queue.onSubmittedWorkDone();
-      }
-      const wall = (performance.now() - started) / 1000;
-      const err = await device.popErrorScope();
-      if (err) throw new Error(`webgrad: timing ${v.name} failed: ${err.message}`);
-      return (gpuSeconds ?? wall) / reps;
-      function encode(pass: GPUComputePassEncoder) {
-        pass.setPipeline(pipeline);
-        pass.setBindGroup(0, bindGroup, [0]); // binding 0 has a dynamic offset (pipeline-cache.ts)
-        for (let i = 0; i < reps; i++) pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
-      }
-    };
+    const spec = v.plan(scratch[0], scratch[1], scratch[2], args);
     // the warm-up also drains whatever the queue held before, so it is not timed
-    const warm = await run(1);
+    const warm = await dev.timeDispatch(spec, 1);
     const reps = Math.max(1, Math.min(16, Math.round(TARGET_SECONDS / warm)));
-    return Math.min(await run(reps), await run(reps));
+    return Math.min(await dev.timeDispatch(spec, reps), await dev.timeDispatch(spec, reps));
   } finally {
-    for (const buf of [a.buffer!, b.buffer!, c.buffer!, uniform]) buf.destroy();
-  }
-}
-
-/** encodes one compute pass with begin/end timestamps and returns its GPU seconds */
-async function timedPass(device: GPUDevice, encode: (pass: GPUComputePassEncoder) => void): Promise<number> {
-  const querySet = device.createQuerySet({ type: 'timestamp', count: 2 });
-  const resolved = device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const readback = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  try {
-    const enc = device.createCommandEncoder();
-    const pass = enc.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } });
-    encode(pass);
-    pass.end();
-    enc.resolveQuerySet(querySet, 0, 2, resolved, 0);
-    enc.copyBufferToBuffer(resolved, 0, readback, 0, 16);
-    device.queue.submit([enc.finish()]);
-    await readback.mapAsync(GPUMapMode.READ);
-    const [begin, end] = new BigUint64Array(readback.getMappedRange());
-    readback.unmap();
-    return Number(end - begin) / 1e9;
-  } finally {
-    querySet.destroy();
-    resolved.destroy();
-    readback.destroy();
+    for (const s of scratch) dev.free(s);
   }
 }
 
