@@ -24,7 +24,6 @@ export class PipelineCache {
   pipelinesCompiled = 0;
   private readonly modules = new Map<string, GPUShaderModule>();
   private readonly layouts = new Map<string, GPUBindGroupLayout>();
-  private readonly pipelineLayouts = new Map<string, GPUPipelineLayout>();
   private readonly done = new Map<string, GPUComputePipeline>();
   private readonly pending = new Map<string, Promise<GPUComputePipeline>>();
 
@@ -62,7 +61,6 @@ export class PipelineCache {
       for (let i = 0; i < nOut; i++) entries.push({ binding: 1 + nIn + i, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } });
       l = this.device.createBindGroupLayout({ entries, label: key });
       this.layouts.set(key, l);
-      this.pipelineLayouts.set(key, this.device.createPipelineLayout({ bindGroupLayouts: [l] }));
     }
     return l;
   }
@@ -79,8 +77,11 @@ export class PipelineCache {
     let p = this.pending.get(key);
     if (!p) {
       const module = this.module(spec.shader, spec.defines);
-      this.layout(spec.inputs.length, spec.outputs.length);
-      const layout = this.pipelineLayouts.get(`${spec.inputs.length}/${spec.outputs.length}`)!;
+      // a pipeline layout of its own per pipeline (the bind group layouts are shared): wgpu
+      // (Deno, Firefox; seen with Deno 2.9.6 on lavapipe) checks a uniform binding's size
+      // against the previous pipeline's shader when consecutive pipelines share one
+      // GPUPipelineLayout object, failing with "bound with size 16 where the shader expects 80"
+      const layout = this.device.createPipelineLayout({ bindGroupLayouts: [this.layout(spec.inputs.length, spec.outputs.length)] });
       p = this.device
         .createComputePipelineAsync({ layout, compute: { module, entryPoint: spec.entry, constants: spec.constants }, label: key })
         .then(

@@ -127,7 +127,6 @@ export function encodeBatch(ctx: EncodeContext, cmds: readonly Command[]): { cur
 
   const cursor = new PassCursor(device.createCommandEncoder(), ctx.profiler);
   const enc = cursor.encoder;
-  const dynamicOffset = [0];
   let uo = 0;
   let so = 0;
   for (const c of cmds) {
@@ -140,8 +139,7 @@ export function encodeBatch(ctx: EncodeContext, cmds: readonly Command[]): { cur
         const bg = ctx.bindGroups.get(ctx.pipelines.layout(spec.inputs.length, spec.outputs.length), layoutKey, arenaBuffer!, size, c.buffers);
         const pass = cursor.forDispatch(() => labelOf(spec));
         pass.setPipeline(pl);
-        dynamicOffset[0] = uo;
-        pass.setBindGroup(0, bg, dynamicOffset);
+        pass.setBindGroup(0, bg, [uo]);
         pass.dispatchWorkgroups(c.grid[0], c.grid[1], c.grid[2]);
         uo += Math.ceil(size / align) * align;
         break;

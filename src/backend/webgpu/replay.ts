@@ -212,13 +212,11 @@ export class Recording {
       cursor.end();
       enc.copyBufferToBuffer(a.src, a.srcOffset, a.dst, a.dstOffset, a.bytes);
     }
-    const offsets = [0];
     for (const s of this.steps) {
       if (s.kind === 'dispatch') {
         const pass = cursor.forDispatch(() => s.label);
         pass.setPipeline(s.pipeline!);
-        offsets[0] = s.offset;
-        pass.setBindGroup(0, s.bindGroup!, offsets);
+        pass.setBindGroup(0, s.bindGroup!, [s.offset]);
         pass.dispatchWorkgroups(s.grid[0], s.grid[1], s.grid[2]);
       } else if (s.kind === 'copy') {
         cursor.end();
