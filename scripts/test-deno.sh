@@ -23,6 +23,6 @@ DENO=node_modules/.bin/deno
 paths=()
 for a in "$@"; do [[ "$a" == -* ]] || paths+=("$a"); done
 default=()
-[ ${#paths[@]} -gt 0 ] || default=(test/ops test/backend test/autograd test/compile test/amp test/nn test/optim test/classic)
+[ ${#paths[@]} -gt 0 ] || default=(test/ops test/backend test/autograd test/compile test/amp test/nn test/optim test/classic test/node)
 echo "test:deno: $("$DENO" --version | head -1), VK_ICD_FILENAMES=$VK_ICD_FILENAMES"
 exec "$DENO" run -A node_modules/vitest/vitest.mjs run --project node "${default[@]}" "$@"
