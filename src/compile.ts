@@ -13,9 +13,10 @@ import type { StepRecording } from './backend/types.js';
 import { getBackend, keep, tidy } from './runtime.js';
 import { Tensor } from './tensor.js';
 
-type Result = Tensor | Tensor[] | void;
+/** What a compiled function returns: a tensor, an array of tensors, or nothing. */
+export type CompiledResult = Tensor | Tensor[] | void;
 
-export interface CompiledFunction<A extends Tensor[], R extends Result> {
+export interface CompiledFunction<A extends Tensor[], R extends CompiledResult> {
   /**
    * Runs the step. The tensors it returns are valid until the next call (a replay writes the
    * same buffers again): read them, or `detach()`/copy one to keep it. Disposing them is allowed.
@@ -64,7 +65,7 @@ const signatureOf = (args: readonly Tensor[]): string => args.map((a) => `${a.dt
  *   invalidates it; the next call records again.
  * - On a backend without capture (CPU), fn simply runs eagerly.
  */
-export function compile<A extends Tensor[], R extends Result>(fn: (...args: A) => R, opts: CompileOptions = {}): CompiledFunction<A, R> {
+export function compile<A extends Tensor[], R extends CompiledResult>(fn: (...args: A) => R, opts: CompileOptions = {}): CompiledFunction<A, R> {
   const maxSignatures = opts.maxSignatures ?? 4;
   const signatures = new Map<string, Signature>();
   let recordings = 0;

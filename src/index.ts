@@ -10,7 +10,7 @@ export { OutOfMemoryError } from './backend/out-of-memory.js';
 export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
-export { compile, type CompiledFunction, type CompileOptions } from './compile.js';
+export { compile, type CompiledFunction, type CompiledResult, type CompileOptions } from './compile.js';
 export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type NestedNumbers, type RandomOptions } from './creation.js';
 export { autocast, type AutocastOptions } from './ops/autocast.js';
 export { manualSeed, Random } from './random.js';

@@ -2,7 +2,7 @@
 // helpers live in ./node-fs.js (exported from 'webgrad/node'), so browsers never load node:fs.
 export {
   toSafetensors, fromSafetensors, readSafetensors, parseSafetensors, encodeSafetensors,
-  type HostTensor, type SafetensorsContents, type ToSafetensorsOptions,
+  type HostTensor, type SafetensorsContents, type SafetensorsReadOptions, type ToSafetensorsOptions,
 } from './safetensors.js';
 export { type FileDType, FILE_DTYPES, halfToFloat, floatToHalf, bf16ToFloat, floatToBf16 } from './dtypes.js';
 export { saveStateDict, loadStateDict } from './state-dict.js';
