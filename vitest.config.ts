@@ -65,6 +65,7 @@ export default defineConfig({
         test: {
           name: 'firefox',
           include: browserInclude,
+          setupFiles: ['test/setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           browser: {
