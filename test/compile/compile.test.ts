@@ -16,19 +16,28 @@ function convNet(): wg.nn.Module {
     new wg.nn.Flatten(), new wg.nn.Dropout(0.25), new wg.nn.Linear(4 * 4 * 4, 5));
 }
 
-/** 30 steps of a conv net with Adam + OneCycleLR + dropout; batch 3 at steps 12 and 13, a manual lr at step 20 */
-async function train(compiled: boolean): Promise<{ losses: number[]; params: Float32Array[]; step: Step & Partial<wg.CompiledFunction<[wg.Tensor, wg.Tensor], wg.Tensor>> }> {
-  const model = convNet();
-  const opt = new wg.optim.Adam(model.parameters(), { lr: 1e-2 });
-  const sched = new wg.optim.OneCycleLR(opt, { maxLr: 3e-2, totalSteps: 40 });
-  const body: Step = (x, y) => {
+/** One training step of `model` with `opt`: zeroGrad, cross-entropy, backward, step; the loss returned. */
+function trainingStep(model: wg.nn.Module, opt: { zeroGrad(): void; step(): void }): Step {
+  return (x, y) => {
     opt.zeroGrad();
     const loss = wg.functional.crossEntropy(model.forward(x), y);
     loss.backward();
     opt.step();
     return loss;
   };
-  const step: Step = compiled ? wg.compile(body) : (x, y) => wg.tidy(() => body(x, y));
+}
+
+/** the step compiled, or eager in a tidy scope per call (what the compiled one must equal) */
+function stepper(body: Step, compiled: boolean): Step {
+  return compiled ? wg.compile(body) : (x, y) => wg.tidy(() => body(x, y));
+}
+
+/** 30 steps of a conv net with Adam + OneCycleLR + dropout; batch 3 at steps 12 and 13, a manual lr at step 20 */
+async function train(compiled: boolean): Promise<{ losses: number[]; params: Float32Array[]; step: Step & Partial<wg.CompiledFunction<[wg.Tensor, wg.Tensor], wg.Tensor>> }> {
+  const model = convNet();
+  const opt = new wg.optim.Adam(model.parameters(), { lr: 1e-2 });
+  const sched = new wg.optim.OneCycleLR(opt, { maxLr: 3e-2, totalSteps: 40 });
+  const step = stepper(trainingStep(model, opt), compiled);
   const losses: number[] = [];
   for (let i = 0; i < 30; i++) {
     const b = i === 12 || i === 13 ? 3 : 6;
@@ -68,13 +77,7 @@ describe.each(devices)('wg.compile on %s', (device) => {
     setPoisonOutputs(false);
     const model = convNet();
     const opt = new wg.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-    const step = wg.compile((x: wg.Tensor, y: wg.Tensor) => {
-      opt.zeroGrad();
-      const loss = wg.functional.crossEntropy(model.forward(x), y);
-      loss.backward();
-      opt.step();
-      return loss;
-    });
+    const step = wg.compile(trainingStep(model, opt));
     const x = wg.randn([4, 3, 8, 8], { seed: 1 });
     const y = wg.randint(0, 5, [4], { seed: 2 });
     for (let i = 0; i < 3; i++) step(x, y).dispose(); // eager, captured, replayed
@@ -106,14 +109,7 @@ describe.each(devices)('wg.compile on %s', (device) => {
       const saved = model.stateDict();
       const copies = Object.fromEntries(Object.entries(saved).map(([k, t]) => [k, t.detach().mul(1).keep()]));
       const opt = new wg.optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
-      const body: Step = (x, y) => {
-        opt.zeroGrad();
-        const loss = wg.functional.crossEntropy(model.forward(x), y);
-        loss.backward();
-        opt.step();
-        return loss;
-      };
-      const step: Step = compiled ? wg.compile(body) : (x, y) => wg.tidy(() => body(x, y));
+      const step = stepper(trainingStep(model, opt), compiled);
       const x = wg.randn([4, 3, 8, 8], { seed: 5 });
       const y = wg.randint(0, 5, [4], { seed: 6 });
       const losses: number[] = [];
