@@ -17,7 +17,6 @@ Needs Debian's python3-torch (`apt-get install -y python3-torch`; not used by th
 import argparse, gzip, json, math, os, time
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 
-torch.set_num_threads(os.cpu_count() or 1)
 DATA = os.environ.get('WEBGRAD_DATA', os.path.join(os.path.dirname(__file__), '../../../shared/datasets/cifar10'))
 
 
@@ -37,7 +36,10 @@ p.add_argument('--wd', type=float, default=0); p.add_argument('--pct', type=floa
 p.add_argument('--div', type=float, default=25); p.add_argument('--noflip', action='store_true')
 p.add_argument('--epochs', type=int, default=1); p.add_argument('--width', default='16,20,20')
 p.add_argument('--final', type=float, default=1e4)
+p.add_argument('--threads', type=int, default=os.cpu_count() or 1, help='torch threads (1 when sharing the cores: oversubscribed OpenMP crawls)')
+p.add_argument('--save', help='write the trained net as safetensors under webgrad\'s convnetjs names (bench/cifar/pretrained.ts takes it from there)')
 a = p.parse_args()
+torch.set_num_threads(a.threads)
 torch.manual_seed(a.seed)
 xtr, ytr = load([f'data_batch_{i}.bin.gz' for i in range(1, 6)]); xte, yte = load(['test_batch.bin.gz'])
 mean = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1); std = torch.tensor([0.247, 0.2435, 0.2616]).view(1, 3, 1, 1)
@@ -82,3 +84,13 @@ for ep in range(a.epochs):
     with torch.no_grad():
         acc = sum((net(((xte[i:i+1000].float() / 255) - mean) / std).argmax(1) == yte[i:i+1000]).sum().item() for i in range(0, 10000, 1000)) / 100
     print(json.dumps({**vars(a), 'epoch': ep + 1, 'acc': acc, 'win': [round(sum(losses[i:i+20])/len(losses[i:i+20]),3) for i in range(0, len(losses), 20)], 'sec': round(time.time() - t0)}), flush=True)
+if a.save:
+    # webgrad's convnetjs Sequential fuses each ReLU into its conv, so its indices skip the ReLUs
+    import sys; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from airbench_torch import write_safetensors
+    names = {0: '0', 3: '2', 6: '4', 10: '7'}
+    state = {f'{names[int(k.split(".")[0])]}.{k.split(".")[1]}': v for k, v in net.state_dict().items()}
+    write_safetensors(a.save, state, {'trainedWith': 'PyTorch ' + torch.__version__ + ', bench/cifar/torch-replica.py',
+                                      'args': json.dumps(vars(a)), 'torchTestAccuracy': str(acc), 'seconds': str(round(time.time() - t0))})
+    print(f'wrote {a.save}', flush=True)
+
