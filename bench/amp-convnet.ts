@@ -7,16 +7,14 @@
 import * as wg from '../src/index.js';
 import process from 'node:process';
 import { loadCifar10 } from '../src/data/loaders.js';
+import { parseFlags } from './harness/cli.js';
 
-const arg = (name: string, dflt: number): number => {
-  const argv = process.argv.slice(2);
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
-};
-const STEPS = arg('steps', 200);
-const BATCH = arg('batch', 64);
-const TEST = arg('test', 2000);
-const LR = arg('lr', 0.01);
+const { steps: STEPS, batch: BATCH, test: TEST, lr: LR } = parseFlags('bench/amp-convnet.ts', {
+  steps: { kind: 'int', default: 200, describe: 'training steps per run' },
+  batch: { kind: 'int', default: 64, describe: 'images per step' },
+  test: { kind: 'int', default: 2000, describe: 'test images for the accuracy' },
+  lr: { kind: 'number', default: 0.01, describe: 'SGD learning rate (momentum 0.9)' },
+}, { intro: 'The ConvNetJS net in float32, then with autocast + GradScaler (needs shader-f16).', argv: process.argv.slice(2) });
 
 function convnetjs(): wg.nn.Module {
   wg.manualSeed(1);

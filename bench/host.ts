@@ -10,70 +10,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import * as webgpu from 'webgpu';
+import { CliError } from './harness/cli.js';
 import { median } from './harness/stats.js';
 import { renderTable } from './harness/table.js';
 import { DawnCalls } from './host/dawn-calls.js';
-import { buildCase, CASE_NAMES, CASES, type CaseName, disposeCase, eagerStep, type WebgradCase } from './host/cases.js';
+import { parseHostArgs, USAGE, type HostArgs } from './host/args.js';
+import { buildCase, CASES, type CaseName, disposeCase, eagerStep, type WebgradCase } from './host/cases.js';
 import { buildTfjsCase, loadTfjs } from './host/tfjs.js';
 import { initNode } from '../src/node.js';
 import * as wg from '../src/index.js';
 import type { WebGPUBackend } from '../src/backend/webgpu/index.js';
-
-const USAGE = `usage: npm run bench:host -- [flags]
-  --cases a,b,c,d      which cases (letters or names: ${CASE_NAMES.join(', ')}); default all
-  --steps N            timed steps per runner per repetition (default 20)
-  --reps N             interleaved repetitions (default 5)
-  --warmup N           untimed steps before the first repetition (default 10; 2 before later ones)
-  --no-tfjs            skip TensorFlow.js    --no-compiled   skip wg.compile
-  --breakdown          afterwards, time every Dawn call of webgrad's steps (µs per step per call)
-  --page N             also run \`npm run bench -- --synthetic --steps N\` in headless Chromium
-                       and report the page's host line (record + flush ms per step)
-  --json FILE          (default bench/results/host.json)`;
-
-interface Args {
-  cases: CaseName[];
-  steps: number;
-  reps: number;
-  warmup: number;
-  tfjs: boolean;
-  compiled: boolean;
-  breakdown: boolean;
-  pageSteps: number;
-  jsonPath: string;
-}
-
-function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { cases: [...CASE_NAMES], steps: 20, reps: 5, warmup: 10, tfjs: true, compiled: true, breakdown: false, pageSteps: 0, jsonPath: 'bench/results/host.json' };
-  const int = (flag: string, v: string | undefined, min: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer ≥ ${min}, got '${v}'\n${USAGE}`);
-    return n;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--help': case '-h': throw new Error(USAGE);
-      case '--cases':
-        a.cases = (value() ?? '').split(',').map((s) => {
-          const hit = CASE_NAMES.find((n) => n === s || CASES[n].letter === s);
-          if (!hit) throw new Error(`--cases: unknown case '${s}'\n${USAGE}`);
-          return hit;
-        });
-        break;
-      case '--steps': a.steps = int(flag, value(), 1); break;
-      case '--reps': a.reps = int(flag, value(), 1); break;
-      case '--warmup': a.warmup = int(flag, value(), 2); break;
-      case '--no-tfjs': a.tfjs = false; break;
-      case '--no-compiled': a.compiled = false; break;
-      case '--breakdown': a.breakdown = true; break;
-      case '--page': a.pageSteps = int(flag, value(), 2); break;
-      case '--json': a.jsonPath = value() ?? ''; break;
-      default: throw new Error(`unknown flag '${argv[i]}'\n${USAGE}`);
-    }
-  }
-  return a;
-}
 
 // ---- runners --------------------------------------------------------------------------------
 
@@ -297,11 +243,16 @@ function pageHostLine(mode: 'eager' | 'compiled', steps: number): PageLine {
 // ---- main -----------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  let args: Args;
+  let args: HostArgs;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseHostArgs(process.argv.slice(2));
   } catch (e) {
-    console.error((e as Error).message);
+    if (!(e instanceof CliError)) throw e;
+    if (e.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    console.error(`npm run bench:host: ${e.message}\n${USAGE}`);
     process.exit(2);
   }
   const calls = new DawnCalls(webgpu.globals as Record<string, unknown>);

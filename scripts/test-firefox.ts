@@ -6,6 +6,7 @@
 // vitest JSON report, so scripts/ci-summary.mjs folds them into CI's total.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseFlags } from '../bench/harness/cli.js';
 import { firefoxAdapter, launchFirefox, useLavapipeUnlessSet } from '../bench/harness/firefox.js';
 import { startBenchServer } from '../bench/harness/server.js';
 
@@ -23,9 +24,9 @@ interface Conformance {
   failed: number;
 }
 
-const args = process.argv.slice(2);
-const jsonAt = args.indexOf('--json');
-const jsonPath = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
+const { json: jsonPath } = parseFlags('npm run test:firefox --', {
+  json: { kind: 'string', describe: "also write the counts as a vitest JSON report (for scripts/ci-summary.mjs)" },
+}, { intro: 'The conformance page in headless Firefox (wgpu/naga), on lavapipe unless VK_ICD_FILENAMES says otherwise.' });
 const TIMEOUT_MS = Number(process.env.WEBGRAD_FIREFOX_TIMEOUT_MS ?? 420_000);
 
 interface Check {

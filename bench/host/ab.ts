@@ -6,8 +6,9 @@
 // p25) compare the code, not the load (an A/A run of one tree against a copy of itself
 // agrees within ~4% at p10).
 //
-//   node --import tsx bench/host/ab.ts --base /tmp/base [--case convnetjs-sgd] [--steps 400]
+//   node --import tsx bench/host/ab.ts --base /tmp/base [--case convnetjs-sgd] [--steps 400]   (--help: the flags)
 import { resolve } from 'node:path';
+import { parseFlags } from '../harness/cli.js';
 import type * as Cases from './cases.js';
 
 interface Side {
@@ -35,15 +36,15 @@ function quantile(xs: readonly number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const flag = (name: string): string | undefined => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const base = flag('--base');
-  if (!base) throw new Error('usage: node --import tsx bench/host/ab.ts --base DIR [--case NAME] [--steps N]');
-  const caseName = flag('--case') ?? 'convnetjs-sgd';
-  const steps = Number(flag('--steps') ?? 400);
+  const { base, case: caseName, steps } = parseFlags('node --import tsx bench/host/ab.ts', {
+    base: { kind: 'string', describe: 'the other webgrad tree (required)' },
+    case: { kind: 'string', default: 'convnetjs-sgd', describe: 'the bench/host/cases.ts case to step' },
+    steps: { kind: 'int', default: 400, describe: 'alternating eager steps per side' },
+  }, { intro: "Host cost of this tree against --base's, stepped alternately on Dawn's Null backend." });
+  if (!base) {
+    console.error('bench/host/ab.ts: --base DIR is required (--help lists the flags)');
+    process.exit(2);
+  }
   const sides = [await load('base', base, caseName), await load('this', resolve(import.meta.dirname, '../..'), caseName)];
   for (const s of sides) for (let i = 0; i < 20; i++) {
     s.step();

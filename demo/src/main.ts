@@ -31,6 +31,13 @@ let worker: Worker | null = null;
 let droppedFiles: File[] = [];
 let paused = false;
 let classNames: string[] = [];
+/** what the last evaluateSaved was given: a file's name, or the pretrained checkpoint */
+let loadedFrom = '';
+
+/** The pretrained ConvNetJS net (demo/public/pretrained/: Vite serves and copies it at the site's root). */
+const PRETRAINED_URL = 'pretrained/convnetjs.safetensors';
+/** metadata keys shown first, with their labels; any other keys follow by name */
+const CHECKPOINT_KEYS: readonly (readonly [string, string])[] = [['model', 'model'], ['testAccuracy', 'its test accuracy'], ['trainedWith', 'trained with'], ['command', 'made by']];
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '–';
@@ -68,6 +75,25 @@ function describeModel(): void {
       ? ' airbench94 (Keller Jordan): its own optimizers (Nesterov SGD + Muon), schedule and augmentation; the optimizer and lr fields are ignored. Its recipe is batch 2000 for 8 epochs (≈ 298 TFLOP with the test-time augmentation): about 100 s where WebGPU sustains 3 TFLOP/s (an estimate); on SwiftShader it is days.'
       : '';
   $('model-note').textContent = `${cfg.model}: ${mflops.toFixed(2)} MFLOP forward per image, default lr ${learningRate(cfg)}.${vgg}`;
+}
+
+/** The loaded file's metadata beside the confusion matrix: what it is, how it was made, what it measured. */
+function showCheckpoint(metadata: Record<string, string>, measured: string): void {
+  const rows: [string, string][] = [['file', loadedFrom], ['test accuracy here', measured]];
+  for (const [key, label] of CHECKPOINT_KEYS) {
+    const value = metadata[key];
+    if (value !== undefined) rows.push([label, key === 'testAccuracy' && !value.endsWith('%') ? `${value}%` : value]);
+  }
+  for (const key of Object.keys(metadata).sort()) if (!CHECKPOINT_KEYS.some(([k]) => k === key)) rows.push([key, metadata[key] ?? '']);
+  $('checkpoint-meta').replaceChildren(...rows.flatMap(([label, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = label;
+    const dd = document.createElement('dd');
+    if (label === 'made by') dd.append(Object.assign(document.createElement('code'), { textContent: value }));
+    else dd.textContent = value;
+    return [dt, dd];
+  }));
+  $('checkpoint').hidden = false;
 }
 
 function setRunning(running: boolean): void {
@@ -129,11 +155,14 @@ function onMessage(msg: FromWorker): void {
       $<HTMLButtonElement>('save').disabled = false;
       $('status').textContent = `done: ${msg.result.steps} steps in ${formatSeconds(msg.result.trainSeconds)}, ${msg.result.trainImagesPerSecond.toFixed(0)} img/s, test accuracy ${(msg.result.testAccuracy * 100).toFixed(2)}%`;
       break;
-    case 'evaluated':
+    case 'evaluated': {
+      const measured = `${(msg.testAccuracy * 100).toFixed(2)}% on ${msg.testImages} test images`;
       $('test-acc').textContent = `${(msg.testAccuracy * 100).toFixed(2)}%`;
-      $('status').textContent = `loaded model: ${(msg.testAccuracy * 100).toFixed(2)}% on ${msg.testImages} test images`;
+      $('status').textContent = `${loadedFrom}: ${measured}`;
       drawConfusion($<HTMLCanvasElement>('confusion'), msg.confusion, classNames.length ? classNames : CIFAR10_CLASSES);
+      showCheckpoint(msg.metadata, measured);
       break;
+    }
     case 'saved':
       downloadBytes(msg.bytes, msg.filename);
       break;
@@ -168,6 +197,7 @@ function start(cfg: TrainConfig): void {
   accuracyChart.clear();
   $('epochs-list').replaceChildren();
   classNames = CIFAR10_CLASSES;
+  $('checkpoint').hidden = true;
   setRunning(true);
   send({ type: 'start', config: cfg, files: droppedFiles.length ? droppedFiles : undefined });
 }
@@ -181,11 +211,30 @@ $('pause').addEventListener('click', () => {
 });
 $('stop').addEventListener('click', () => send({ type: 'stop' }));
 $('save').addEventListener('click', () => send({ type: 'save' }));
+function evaluateSaved(bytes: Uint8Array, from: string): void {
+  loadedFrom = from;
+  send({ type: 'evaluateSaved', config: configFromForm(), bytes, files: droppedFiles.length ? droppedFiles : undefined });
+}
 $<HTMLInputElement>('load').addEventListener('change', async (e) => {
   const file = (e.target as HTMLInputElement).files?.[0];
   if (!file) return;
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  send({ type: 'evaluateSaved', config: configFromForm(), bytes, files: droppedFiles.length ? droppedFiles : undefined });
+  evaluateSaved(new Uint8Array(await file.arrayBuffer()), file.name);
+});
+// the pretrained checkpoint is a ConvNetJS net, whatever the form said: the form follows it
+$('pretrained').addEventListener('click', async () => {
+  field('model').value = 'convnetjs';
+  describeModel();
+  $('status').textContent = `fetching ${PRETRAINED_URL}…`;
+  try {
+    const res = await fetch(PRETRAINED_URL);
+    // a dev server answers a missing file with the page itself (HTML), not a 404
+    if (!res.ok || res.headers.get('content-type')?.includes('text/html')) throw new Error(`${PRETRAINED_URL} is not on this server (${res.ok ? 'it answered with an HTML page' : `HTTP ${res.status}`})`);
+    evaluateSaved(new Uint8Array(await res.arrayBuffer()), 'the pretrained ConvNetJS net');
+  } catch (e) {
+    const msg: FromWorker = { type: 'error', message: `load pretrained: ${(e as Error).message}` };
+    onMessage(msg);
+    window.webgradBench?.(msg);
+  }
 });
 for (const id of FORM_FIELDS) field(id).addEventListener('change', describeModel);
 

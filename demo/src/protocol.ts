@@ -8,7 +8,7 @@ export type ToWorker =
   | { type: 'resume' }
   | { type: 'stop' }
   | { type: 'save' }
-  /** evaluate a saved model (safetensors bytes) on the test set */
+  /** evaluate a saved model (safetensors bytes: a file the page saved, or the pretrained checkpoint) on the test set */
   | { type: 'evaluateSaved'; config: TrainConfig; bytes: Uint8Array; files?: File[] };
 
 export interface PerStepCounts {
@@ -79,6 +79,7 @@ export type FromWorker =
   | { type: 'weights'; kind: 'templates' | 'filters'; shape: number[]; data: Float32Array }
   | { type: 'samples'; images: Uint8Array; labels: number[]; predicted: number[]; classNames: string[] }
   | { type: 'done'; result: RunResult }
-  | { type: 'evaluated'; testAccuracy: number; testImages: number; confusion: number[][] }
+  /** a saved model's result; `metadata` is the file's safetensors metadata (the pretrained checkpoint's: model, testAccuracy, command, trainedWith) */
+  | { type: 'evaluated'; testAccuracy: number; testImages: number; confusion: number[][]; metadata: Record<string, string> }
   | { type: 'saved'; bytes: Uint8Array; filename: string }
   | { type: 'error'; message: string };

@@ -1,11 +1,11 @@
 // The training worker: WebGPU (navigator.gpu) works in workers, so training never blocks
 // the page. It owns the backend, the data and the model; the page only sends commands.
 import * as wg from '../../src/index.js';
-import type { TrainConfig } from './config.js';
+import { MODEL_NAMES, type TrainConfig } from './config.js';
 import { loadImages } from './data.js';
 import { buildModel } from './models.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { evaluateOn, TrainingSession } from './session.js';
+import { evaluateOn, postSamples, postWeights, TrainingSession } from './session.js';
 
 const scope = self as unknown as { postMessage(msg: FromWorker, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<ToWorker>) => void) | null };
 const post = (msg: FromWorker, transfer: Transferable[] = []): void => scope.postMessage(msg, transfer);
@@ -51,15 +51,24 @@ async function save(): Promise<void> {
 }
 
 async function evaluateSaved(cfg: TrainConfig, bytes: Uint8Array, files?: File[]): Promise<void> {
+  const { metadata } = wg.io.parseSafetensors(bytes); // host arrays only: validated before anything else runs
+  // files saved by the page and the pretrained checkpoint name their model: say so before a key mismatch does
+  const saved = metadata.model;
+  if (saved && saved !== cfg.model && (MODEL_NAMES as readonly string[]).includes(saved))
+    throw new Error(`the file holds a ${saved} model and the form says ${cfg.model}: pick ${saved} and load it again`);
   const dataset = await dataFor(cfg, files);
   await initBackend(cfg);
   const model = buildModel(cfg.model, cfg.seed);
-  const tensors = wg.io.fromSafetensors(bytes);
-  model.loadStateDict(tensors);
-  for (const t of Object.values(tensors)) t.dispose();
-  post({ type: 'status', text: `evaluating the loaded ${cfg.model} on ${dataset.test.count} test images…` });
-  const result = await evaluateOn(model, dataset.test);
-  post({ type: 'evaluated', testAccuracy: result.accuracy, testImages: result.total, confusion: result.confusion });
+  try {
+    wg.io.loadStateDict(model, bytes); // strict: every key, shape and dtype must match
+    post({ type: 'status', text: `evaluating the loaded ${cfg.model} on ${dataset.test.count} test images…` });
+    const result = await evaluateOn(model, dataset.test);
+    await postSamples(model, dataset.test, dataset.classNames, post);
+    await postWeights(model, post);
+    post({ type: 'evaluated', testAccuracy: result.accuracy, testImages: result.total, confusion: result.confusion, metadata });
+  } finally {
+    model.dispose();
+  }
 }
 
 async function handle(msg: ToWorker): Promise<void> {

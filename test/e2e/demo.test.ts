@@ -67,6 +67,33 @@ describe('demo page (headless Chromium)', () => {
     expect(result.perStep.readbacks).toBe(0);
   }, 60_000);
 
+  // demo/public/pretrained/convnetjs.safetensors: the checkpoint the page offers (its metadata
+  // names the model, its test accuracy and the command that made it)
+  it('"load pretrained": the ConvNetJS checkpoint is evaluated, with predictions, a confusion matrix and its metadata', async () => {
+    // the form says mlp: the button switches it to convnetjs; synthetic data keeps it small (200 test images)
+    await withDemoPage('index.html?data=synthetic&model=mlp', async (page) => {
+      await page.click('#pretrained');
+      await page.waitForFunction(() => !document.getElementById('checkpoint')!.hidden || /error/.test(document.getElementById('status')!.textContent ?? ''), { timeout: 100_000, polling: 250 });
+      expect(await page.$eval('#status', (el) => el.textContent)).toMatch(/^the pretrained ConvNetJS net: \d+\.\d\d% on 200 test images$/);
+      expect(await page.$eval('#model', (el) => (el as HTMLSelectElement).value)).toBe('convnetjs');
+      const meta = await page.$$eval('#checkpoint-meta dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent ?? ''])));
+      expect(meta.model).toBe('convnetjs');
+      expect(meta['its test accuracy']).toMatch(/^\d+(\.\d+)?%$/);
+      expect(meta['made by']).not.toBe('');
+      expect(meta['trained with']).not.toBe('');
+      expect(await page.$$eval('#samples .sample', (tiles) => tiles.length)).toBe(32);
+      // the confusion matrix was drawn: its canvas holds more than one colour
+      const colours = await page.$eval('#confusion', (el) => {
+        const c = el as HTMLCanvasElement;
+        const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set<number>();
+        for (let i = 0; i < data.length && seen.size < 3; i += 4 * 7) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        return seen.size;
+      });
+      expect(colours).toBeGreaterThan(1);
+    });
+  }, 120_000);
+
   it('conformance page: every op matches the CPU reference on the browser adapter', async () => {
     await withDemoPage('conformance.html', async (page) => {
       await page.waitForFunction(() => (window as unknown as { webgradConformance?: unknown }).webgradConformance, { timeout: 50_000 });
