@@ -25,7 +25,7 @@ try {
 // Slow suites (training runs on real data) are opted into with WEBGRAD_SLOW=1.
 const include = ['test/**/*.test.ts'];
 // test/reliability/node/ holds the Node-only reliability tests (child processes, files)
-const browserInclude = ['test/{ops,backend,autograd,compile,nn,optim,amp,classic,browser}/**/*.test.ts', 'test/reliability/*.test.ts'];
+const browserInclude = ['test/{ops,backend,autograd,compile,nn,optim,amp,classic,browser}/**/*.test.ts', 'test/reliability/*.test.ts', 'test/demo/parity.test.ts'];
 
 export default defineConfig({
   test: {

@@ -1,13 +1,9 @@
 #!/usr/bin/python3
 """PyTorch replica of webgrad's `airbench` model and recipe (demo/src/airbench-net.ts,
 demo/src/airbench-recipe.ts; airbench94_muon.py at KellerJordan/cifar10-airbench commit 096d14d,
-with webgrad's documented deviations: tanh GELU, float32 Newton-Schulz).
-
-  /usr/bin/python3 bench/cifar/airbench_torch.py parity
-      reads test/fixtures/airbench-parity/input.safetensors (webgrad's initial weights, images,
-      batches and augmentation decisions, from `npx tsx bench/cifar/airbench-parity.ts`), runs the
-      same steps and writes test/fixtures/airbench-parity/golden.safetensors: the per-step losses
-      (metadata "losses") and every parameter and buffer after the last step.
+with webgrad's documented deviations: tanh GELU, float32 Newton-Schulz), and the safetensors and
+augmentation helpers that bench/cifar/parity_torch.py (the 50-step PyTorch parity of airbench,
+convnetjs, mlp and vgg-bn) replays webgrad's runs with.
 
   /usr/bin/python3 bench/cifar/airbench_torch.py train --data DIR [--seeds 1] [--threads N]
       trains the full-width replica on CIFAR-10 (data_batch_*.bin / test_batch.bin, optionally
@@ -27,9 +23,6 @@ import time
 import torch
 import torch.nn.functional as F
 from torch import nn
-
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PARITY_DIR = os.path.join(ROOT, "test", "fixtures", "airbench-parity")
 
 # ---- safetensors (F32 / I32 only) -------------------------------------------------------------
 
@@ -57,7 +50,10 @@ def write_safetensors(path, tensors, meta):
     chunks, offset = [], 0
     for name in sorted(tensors):
         t = tensors[name].detach().contiguous()
-        code = "F32" if t.dtype == torch.float32 else "I32"
+        if t.dtype.is_floating_point:
+            t, code = t.float(), "F32"
+        else:
+            t, code = t.int(), "I32"  # PyTorch's int64 counters (num_batches_tracked) as webgrad's int32
         data = t.numpy().tobytes()
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         chunks.append(data)
@@ -105,20 +101,6 @@ class Net(nn.Module):
         x = F.max_pool2d(x, 3).flatten(1)
         return self.head(x) / x.size(-1)
 
-    def load_webgrad(self, d):
-        """webgrad state-dict names: runningMean / runningVar for running_mean / running_var"""
-        sd = {k.replace("runningMean", "running_mean").replace("runningVar", "running_var"): v for k, v in d.items() if not k.startswith("data.")}
-        missing, unexpected = self.load_state_dict(sd, strict=False)
-        assert not unexpected, unexpected
-        assert all(k.endswith("num_batches_tracked") for k in missing), missing
-
-    def webgrad_state(self):
-        out = {}
-        for k, v in self.state_dict().items():
-            if k.endswith("num_batches_tracked"):
-                continue
-            out[k.replace("running_mean", "runningMean").replace("running_var", "runningVar")] = v.float()
-        return out
 
 # ---- Muon (webgrad's wg.optim.Muon with airbench's options) ---------------------------------------
 
@@ -162,11 +144,13 @@ class Muon:
 # ---- data and augmentation -------------------------------------------------------------------------
 
 
-def augment(images_u8, params, mean, std):
-    """webgrad's augmentImages with padding 'reflect': out(y, x) = src(y + dy, (flip ? W-1-x : x) + dx),
-    sources outside the image reflected about the edge pixel (airbench's F.pad(..., "reflect")), then normalised"""
+def shift_flip(images_u8, params, padding="reflect"):
+    """webgrad's augmentImages before normalisation, pixels as floats 0..255: out(y, x) =
+    src(y + dy, (flip ? W-1-x : x) + dx), sources outside the image reflected about the edge
+    pixel (padding "reflect", airbench's F.pad(..., "reflect")) or black (padding "zeros",
+    torchvision's RandomCrop: 0 before normalisation)"""
     n, c, h, w = images_u8.shape
-    x = (images_u8.float() / 255 - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    x = images_u8.float()
     out = torch.empty_like(x)
     for i in range(n):
         dy, dx, flip = (int(v) for v in params[i])
@@ -174,9 +158,14 @@ def augment(images_u8, params, mean, std):
         # flipping first then shifting by dx reads src column (W-1-x)+dx: shift the flipped image by -dx
         sx = -dx if flip else dx
         r = max(abs(dy), abs(sx), 1)
-        padded = F.pad(img[None], (r, r, r, r), mode="reflect")[0]
+        padded = F.pad(img[None], (r, r, r, r), mode="reflect" if padding == "reflect" else "constant")[0]
         out[i] = padded[:, r + dy:r + dy + h, r + sx:r + sx + w]
     return out
+
+
+def augment(images_u8, params, mean, std, padding="reflect"):
+    """shift_flip, then scaled to [0, 1] and normalised"""
+    return (shift_flip(images_u8, params, padding) / 255 - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
 
 
 def make_optimizers(net, batch, recipe):
@@ -213,28 +202,6 @@ def train_step(net, sgd, muon, x, y, step, total, whiten_steps, smoothing):
     return loss.item()
 
 # ---- modes -----------------------------------------------------------------------------------------
-
-
-def parity():
-    d, meta = read_safetensors(os.path.join(PARITY_DIR, "input.safetensors"))
-    P, recipe, norm = json.loads(meta["parity"]), json.loads(meta["recipe"]), json.loads(meta["normalize"])
-    shape = json.loads(meta["imageShape"])
-    torch.manual_seed(0)
-    net = Net(P["widths"])
-    net.load_webgrad(d)
-    net.train()
-    images = torch.frombuffer(bytearray(d["data.images"].numpy().tobytes()), dtype=torch.uint8)[: math.prod(shape)].reshape(shape)
-    labels = d["data.labels"].long()
-    sgd, muon = make_optimizers(net, P["batch"], recipe)
-    losses = []
-    for step in range(P["steps"]):
-        idx = d["data.indices"][step].long()
-        x = augment(images[idx], d["data.params"][step], norm["mean"], norm["std"])
-        losses.append(train_step(net, sgd, muon, x, labels[idx], step, P["totalSteps"], P["whitenSteps"], recipe["labelSmoothing"]))
-        print(f"step {step + 1}: loss {losses[-1]:.6f}")
-    write_safetensors(os.path.join(PARITY_DIR, "golden.safetensors"), net.webgrad_state(),
-                      {"losses": json.dumps(losses), "torch": torch.__version__, "script": "bench/cifar/airbench_torch.py parity"})
-    print(f"wrote {PARITY_DIR}/golden.safetensors")
 
 
 def read_cifar(path, files):
@@ -311,7 +278,7 @@ def evaluate_tta(net, x, y, mean, std):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2 or sys.argv[1] not in ("parity", "train"):
+    if len(sys.argv) < 2 or sys.argv[1] != "train":
         print(__doc__)
         sys.exit(2)
-    parity() if sys.argv[1] == "parity" else train(sys.argv[2:])
+    train(sys.argv[2:])

@@ -34,11 +34,14 @@ export function lossFor(model: ModelName): (scores: wg.Tensor, labels: wg.Tensor
  */
 const VGG_STAGES = [64, 128, 256, 512] as const;
 
-function vggBn(): Module {
+/** a channel count times the width multiplier, at least 1 */
+const scaled = (channels: number, width: number): number => Math.max(1, Math.round(channels * width));
+
+function vggBn(w: number): Module {
   const { Conv2d, MaxPool2d, BatchNorm2d } = wg.nn;
   const layers: Module[] = [];
   let channels: number = CIFAR_INPUT.channels;
-  for (const width of VGG_STAGES) {
+  for (const width of VGG_STAGES.map((c) => scaled(c, w))) {
     for (let i = 0; i < 2; i++) {
       // no conv bias: batch norm's shift makes it redundant
       layers.push(new Conv2d(channels, width, 3, { padding: 1, bias: false }), new BatchNorm2d(width), new wg.nn.ReLU());
@@ -52,32 +55,47 @@ function vggBn(): Module {
 }
 
 /** The net of Karpathy's ConvNetJS CIFAR-10 demo: three conv5×5 (pad 2) → ReLU → pool2 stages, then fc10. */
-function convnetjs(): Module {
+function convnetjs(w: number): Module {
   const { Conv2d, MaxPool2d } = wg.nn;
   // ReLU fused into each conv's epilogue: one dispatch instead of two, same math
   const conv = (inC: number, outC: number): Module => new Conv2d(inC, outC, 5, { padding: 2, activation: 'relu' });
+  const [c1, c2, c3] = [16, 20, 20].map((c) => scaled(c, w));
   return new wg.nn.Sequential(
-    conv(3, 16), new MaxPool2d(2),
-    conv(16, 20), new MaxPool2d(2),
-    conv(20, 20), new MaxPool2d(2),
-    new wg.nn.Flatten(), new wg.nn.Linear(20 * 4 * 4, CLASSES));
+    conv(3, c1), new MaxPool2d(2),
+    conv(c1, c2), new MaxPool2d(2),
+    conv(c2, c3), new MaxPool2d(2),
+    new wg.nn.Flatten(), new wg.nn.Linear(c3 * 4 * 4, CLASSES));
 }
 
-export function buildModel(name: ModelName, seed: number): Module {
+export interface BuildModelOptions {
+  /**
+   * multiplies every hidden channel / unit count (rounded, at least 1): 1, the default, is the
+   * model as described here; the PyTorch-parity fixtures (bench/cifar/parity.ts) train
+   * narrower copies to keep their files small. forwardFlopsPerImage counts width 1.
+   */
+  width?: number;
+}
+
+export function buildModel(name: ModelName, seed: number, { width = 1 }: BuildModelOptions = {}): Module {
+  if (!(width > 0)) throw new Error(`buildModel: width must be positive, got ${width}`);
   wg.manualSeed(seed);
   switch (name) {
     case 'linear-softmax':
     case 'linear-svm':
       return new wg.nn.Sequential(new wg.nn.Flatten(), new wg.nn.Linear(INPUT_FEATURES, CLASSES));
-    case 'mlp':
-      return new wg.nn.Sequential(new wg.nn.Flatten(), new wg.nn.Linear(INPUT_FEATURES, 256), new wg.nn.ReLU(), new wg.nn.Linear(256, CLASSES));
+    case 'mlp': {
+      const hidden = scaled(256, width);
+      return new wg.nn.Sequential(new wg.nn.Flatten(), new wg.nn.Linear(INPUT_FEATURES, hidden), new wg.nn.ReLU(), new wg.nn.Linear(hidden, CLASSES));
+    }
     case 'convnetjs':
-      return convnetjs();
+      return convnetjs(width);
     case 'vgg-bn':
-      return vggBn();
-    case 'airbench':
+      return vggBn(width);
+    case 'airbench': {
       // its whitening filters are set from training images by the session (AirbenchNet.initWhitening)
-      return new AirbenchNet(AIRBENCH94_WIDTHS, seed);
+      const { block1, block2, block3 } = AIRBENCH94_WIDTHS;
+      return new AirbenchNet({ block1: scaled(block1, width), block2: scaled(block2, width), block3: scaled(block3, width) }, seed);
+    }
   }
 }
 

@@ -35,6 +35,25 @@ export function makeScheduler(cfg: TrainConfig, optimizer: wg.optim.Optimizer<ob
   }
 }
 
+/** The training loader of every model but airbench: seeded shuffle, whole batches, flip + random crop when cfg.augment. */
+export function trainLoader(cfg: TrainConfig, train: wg.data.ImageSet): wg.data.DataLoader {
+  return new wg.data.DataLoader(train, {
+    batchSize: cfg.batch, shuffle: true, seed: cfg.seed, dropLast: true, normalize: CIFAR_NORMALIZE,
+    augment: cfg.augment ? { flip: true, crop: { padding: cropPadding(cfg) } } : undefined,
+  });
+}
+
+/** airbench's whitening filters, from the PCA of the first (up to) 5,000 training images' 2×2 patches */
+export function initAirbenchWhitening(net: AirbenchNet, train: wg.data.ImageSet): void {
+  const count = Math.min(AIRBENCH94.whitenImages, train.count);
+  net.initWhitening(normalizedImages(train, count), count, train.height, train.width, AIRBENCH94.whitenEps);
+}
+
+/** airbench: the whitening bias trains for 3 of the 8 epochs; a run cut short keeps that share */
+export function airbenchWhitenSteps(totalSteps: number): number {
+  return Math.ceil((totalSteps * AIRBENCH94.whitenBiasEpochs) / AIRBENCH94.epochs);
+}
+
 function subset(set: wg.data.ImageSet, count: number): wg.data.ImageSet {
   const n = Math.min(count, set.count);
   const size = set.channels * set.height * set.width;
@@ -126,8 +145,9 @@ export class TrainingSession {
   private readonly abort = new AbortController();
   readonly model: Module;
 
-  constructor(readonly cfg: TrainConfig, private readonly dataset: wg.data.ImageDataset, private readonly post: Post) {
-    this.model = buildModel(cfg.model, cfg.seed);
+  /** `model`: what to train instead of buildModel(cfg.model, cfg.seed) (the same architecture, e.g. a narrower width) */
+  constructor(readonly cfg: TrainConfig, private readonly dataset: wg.data.ImageDataset, private readonly post: Post, model?: Module) {
+    this.model = model ?? buildModel(cfg.model, cfg.seed);
   }
 
   pause(): void {
@@ -151,14 +171,8 @@ export class TrainingSession {
     const { cfg, dataset, post, model } = this;
     // airbench brings its own loader (alternating flips), optimizers, loss and test-time augmentation
     const airbench = model instanceof AirbenchNet ? model : null;
-    if (airbench) {
-      const count = Math.min(AIRBENCH94.whitenImages, dataset.train.count);
-      airbench.initWhitening(normalizedImages(dataset.train, count), count, dataset.train.height, dataset.train.width, AIRBENCH94.whitenEps);
-    }
-    const loader = airbench ? new AirbenchLoader(dataset.train, cfg.batch, cfg.seed) : new wg.data.DataLoader(dataset.train, {
-      batchSize: cfg.batch, shuffle: true, seed: cfg.seed, dropLast: true, normalize: CIFAR_NORMALIZE,
-      augment: cfg.augment ? { flip: true, crop: { padding: cropPadding(cfg) } } : undefined,
-    });
+    if (airbench) initAirbenchWhitening(airbench, dataset.train);
+    const loader = airbench ? new AirbenchLoader(dataset.train, cfg.batch, cfg.seed) : trainLoader(cfg, dataset.train);
     // airbench: test-time augmentation (6 views) for the final figure only, as airbench times it
     const evaluateTest = (set: wg.data.ImageSet, final: boolean) =>
       (airbench ? airbenchEvaluate(airbench, set, { tta: final ? 2 : 0 }) : evaluateOn(model, set));
@@ -168,8 +182,7 @@ export class TrainingSession {
     post({ type: 'ready', adapter: adapter.name, isSoftwareAdapter: adapter.isSoftware, trainImages: dataset.train.count, testImages: dataset.test.count, stepsPerEpoch, totalSteps, parameters });
     await postWeights(model, post);
 
-    // airbench: the whitening bias trains for 3 of the 8 epochs; a run cut short keeps that share
-    const recipe = airbench ? new AirbenchOptimizer(airbench, cfg.batch, totalSteps, Math.ceil((totalSteps * AIRBENCH94.whitenBiasEpochs) / AIRBENCH94.epochs)) : null;
+    const recipe = airbench ? new AirbenchOptimizer(airbench, cfg.batch, totalSteps, airbenchWhitenSteps(totalSteps)) : null;
     const optimizer = recipe ?? makeOptimizer(cfg, model.parameters());
     const scheduler = recipe ? { step: () => recipe.schedulerStep() } : makeScheduler(cfg, optimizer as wg.optim.Optimizer<object>, totalSteps);
     const loss = airbench ? airbenchLoss : lossFor(cfg.model);

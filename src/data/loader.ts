@@ -6,7 +6,7 @@
 import { tensor } from '../creation.js';
 import { nextSeed, Random } from '../random.js';
 import { keep } from '../runtime.js';
-import { augmentImagesTensor, gatherImages, type AugmentOptions, type Batch, type BatchTransform, type NormalizeOptions } from './augment.js';
+import { augmentImagesTensor, drawAugmentParams, gatherImages, type AugmentOptions, type Batch, type BatchTransform, type NormalizeOptions } from './augment.js';
 import type { ImageSet } from './dataset.js';
 
 export interface DataLoaderOptions {
@@ -35,6 +35,11 @@ export interface DataLoaderOptions {
 export interface LoaderBatch extends Batch {
   /** the dataset indices of the images in this batch */
   indices: Int32Array;
+  /**
+   * the augmentation drawn for this batch: (dy, dx, flip) per image, int32 [batch · 3] (all 0
+   * without augmentation); absent with a `transform`, which draws its own
+   */
+  params?: Int32Array;
 }
 
 /**
@@ -88,10 +93,12 @@ export class DataLoader implements AsyncIterable<LoaderBatch> {
     const layout = { batch: indices.length, channels, height, width };
     const opts = { normalize: this.opts.normalize, augment: this.opts.augment, random: this.augmentRandom };
     const transform = this.opts.transform;
+    // drawn here (the same draws augmentImagesTensor would make) so the batch can report them
+    const params = transform ? undefined : drawAugmentParams(layout.batch, opts.augment, opts.random);
     // kept out of any tidy scope that happens to be open: the loader or the caller owns them
-    const x = keep(transform ? tensor(transform(images, layout, opts), [indices.length, channels, height, width]) : augmentImagesTensor(images, layout, opts));
+    const x = keep(transform ? tensor(transform(images, layout, opts), [indices.length, channels, height, width]) : augmentImagesTensor(images, layout, { normalize: opts.normalize, params }));
     const y = keep(tensor(labels, [indices.length], { dtype: 'int32' }));
-    return { x, y, indices };
+    return { x, y, indices, params };
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<LoaderBatch, void, undefined> {
