@@ -5,10 +5,12 @@ with webgrad's documented deviations: tanh GELU, float32 Newton-Schulz), and the
 augmentation helpers that bench/cifar/parity_torch.py (the 50-step PyTorch parity of airbench,
 convnetjs, mlp and vgg-bn) replays webgrad's runs with.
 
-  /usr/bin/python3 bench/cifar/airbench_torch.py train --data DIR [--seeds 1] [--threads N]
+  /usr/bin/python3 bench/cifar/airbench_torch.py train --data DIR [--seeds 1] [--threads N] [--checkpoint FILE]
       trains the full-width replica on CIFAR-10 (data_batch_*.bin / test_batch.bin, optionally
       gzip'd) for the recipe's 8 epochs with its own seeded draws and reports the TTA test accuracy
-      and the time (about an hour a seed on a 2-core CPU: run it in the background).
+      and the time. About 40 CPU-minutes an epoch here (5+ hours a seed on a shared 2-core machine):
+      run it in the background with --checkpoint, which saves the state after every epoch and
+      resumes from it when the same command is started again.
 
 Needs Debian's python3-torch (1.13) only: safetensors are read and written here by hand.
 """
@@ -216,6 +218,13 @@ def read_cifar(path, files):
     return torch.cat(xs), torch.cat(ys)
 
 
+def save_checkpoint(path, state):
+    """torch.save to a temporary file, then an atomic rename: a kill mid-write keeps the last epoch's"""
+    tmp = f"{path}.tmp-{os.getpid()}"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
 def train(argv):
     args = dict(zip(argv[::2], argv[1::2]))
     torch.set_num_threads(int(args.get("--threads", os.cpu_count() or 1)))
@@ -225,7 +234,14 @@ def train(argv):
     train_x, train_y = read_cifar(args["--data"], [f"data_batch_{i}.bin" for i in range(1, 6)])
     test_x, test_y = read_cifar(args["--data"], ["test_batch.bin"])
     norm = lambda u8: (u8.float() / 255 - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
-    for seed in range(int(args.get("--seeds", 1))):
+    # --checkpoint FILE: the run's state after every epoch (and each seed's result); started again
+    # with the same FILE, it goes on from there, so a run longer than one sitting still finishes
+    ckpt_path = args.get("--checkpoint")
+    ckpt = torch.load(ckpt_path) if ckpt_path and os.path.exists(ckpt_path) else None
+    results = ckpt["results"] if ckpt else []
+    for r in results:
+        print(f"seed {r['seed']}: TTA test accuracy {100 * r['accuracy']:.2f}% in {r['seconds']:.0f} s (from {ckpt_path})", flush=True)
+    for seed in range(len(results), int(args.get("--seeds", 1))):
         torch.manual_seed(seed)
         started = time.time()
         net = Net(dict(block1=64, block2=256, block3=256))
@@ -234,8 +250,16 @@ def train(argv):
         total, whiten_steps = per_epoch * recipe["epochs"], per_epoch * recipe["whitenBiasEpochs"]
         sgd, muon = make_optimizers(net, batch, recipe)
         base_flip = torch.rand(len(train_x)) < 0.5
-        step = 0
-        for epoch in range(recipe["epochs"]):
+        step, first_epoch = 0, 0
+        if ckpt and ckpt.get("seed") == seed:
+            net.load_state_dict(ckpt["net"])
+            sgd.load_state_dict(ckpt["sgd"])
+            muon.buf = {p: b for p, b in zip(muon.params, ckpt["muon"]) if b is not None}
+            base_flip, step, first_epoch = ckpt["base_flip"], ckpt["step"], ckpt["epoch"]
+            torch.set_rng_state(ckpt["rng"])
+            started -= ckpt["seconds"]
+            print(f"seed {seed}: resumed after epoch {first_epoch} ({ckpt['seconds']:.0f} s so far) from {ckpt_path}", flush=True)
+        for epoch in range(first_epoch, recipe["epochs"]):
             net.train()
             order = torch.randperm(len(train_x))
             for b in range(per_epoch):
@@ -246,8 +270,16 @@ def train(argv):
                 loss = train_step(net, sgd, muon, augment(train_x[idx], params, mean, std), train_y[idx], step, total, whiten_steps, recipe["labelSmoothing"])
                 step += 1
             print(f"seed {seed} epoch {epoch + 1}: last loss {loss:.3f}, {time.time() - started:.0f} s", flush=True)
+            if ckpt_path:
+                save_checkpoint(ckpt_path, dict(results=results, seed=seed, epoch=epoch + 1, step=step, net=net.state_dict(), sgd=sgd.state_dict(),
+                                                muon=[muon.buf.get(p) for p in muon.params], base_flip=base_flip, rng=torch.get_rng_state(),
+                                                seconds=time.time() - started))
         acc = evaluate_tta(net, test_x, test_y, mean, std)
         print(f"seed {seed}: TTA test accuracy {100 * acc:.2f}% in {time.time() - started:.0f} s", flush=True)
+        results.append(dict(seed=seed, accuracy=acc, seconds=time.time() - started))
+        if ckpt_path:
+            save_checkpoint(ckpt_path, dict(results=results))
+        ckpt = None
 
 
 def init_airbench(net, images):
