@@ -131,7 +131,9 @@ export class AirbenchNet extends wg.nn.Module {
    * eigenvalue order, then the same filters negated (24 in all).
    */
   initWhitening(images: Float32Array, count: number, h: number, w: number, eps = 5e-4): void {
-    this.whitenWeight.assign(wg.tensor(whiteningFilters(images, count, h, w, eps), [WHITEN_WIDTH, 3, WHITEN_KERNEL, WHITEN_KERNEL]));
+    const filters = wg.tensor(whiteningFilters(images, count, h, w, eps), [WHITEN_WIDTH, 3, WHITEN_KERNEL, WHITEN_KERNEL]);
+    this.whitenWeight.assign(filters);
+    filters.dispose(); // assign shares its storage: the weight keeps it, the temporary lets go
   }
 }
 

@@ -280,6 +280,7 @@ export class TrainingSession {
 
     const profileSteps = cfg.profileSteps ?? (airbench ? 1 : 0);
     const kernels = profileSteps > 0 ? await profileTraining(model, loader, optimizer, loss, profileSteps) : undefined;
+    optimizer.dispose(); // its state (momenta, Muon buffers) is done with; the model stays for save()
     post({ type: 'status', text: `evaluating on ${dataset.test.count} test images…` });
     const final = await evaluateTest(dataset.test, true);
     lastTestAccuracy = final.accuracy;

@@ -33,6 +33,7 @@ async function start(cfg: TrainConfig, files?: File[]): Promise<void> {
   const dataset = await dataFor(cfg, files);
   const adapter = await initBackend(cfg);
   post({ type: 'status', text: `training ${cfg.model} on ${adapter.name}…` });
+  session?.model.dispose(); // the previous run's model, kept until now for save()
   session = new TrainingSession(cfg, dataset, post);
   const result = await session.run(adapter);
   for (const peer of cfg.peer ?? []) {

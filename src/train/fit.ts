@@ -164,6 +164,11 @@ async function fitLoop(model: Module, loader: Loader, opts: FitOptions, at: FitP
       const lap = lapClock(opts.timings);
       for await (const { x, y } of loader) {
         lap('loader'); // since the previous step's callback (or the epoch's start)
+        if (signal?.aborted && disposeBatches) {
+          // the loader built this batch before the abort was seen: it is ours to free
+          x.dispose();
+          y.dispose();
+        }
         throwIfAborted(signal);
         step++;
         at.step = step;
