@@ -29,10 +29,8 @@ if (!flags.from) {
   process.exit(2);
 }
 const bytes = new Uint8Array(readFileSync(flags.from));
+const meta = wg.io.parseSafetensors(bytes).metadata; // host-side parse: no device tensors to free
 await (flags.backend === 'cpu' ? wg.init({ backend: 'cpu' }) : wg.initNode());
-const file = wg.io.readSafetensors(bytes);
-const meta = file.metadata;
-for (const t of Object.values(file.tensors)) t.dispose();
 const dir = flags.data ?? process.env.WEBGRAD_DATA ?? new URL('../../../shared/datasets/cifar10', import.meta.url).pathname;
 const data = await wg.data.loadCifar10({ dir, splits: ['test'] });
 const model = buildModel('convnetjs', 1);
