@@ -53,6 +53,20 @@ interface Signature {
 const signatureOf = (args: readonly Tensor[]): string => args.map((a) => `${a.dtype}[${a.shape}]`).join(';');
 
 /**
+ * Inside a compiled function: a host condition the recording depends on (as TorchDynamo's
+ * guards), e.g. a flag that decides whether a tensor is detached. A call where it no longer
+ * holds records the step again instead of replaying; it is checked before any per-call value is
+ * refreshed, so that call consumes no dropout draw or optimizer step. Outside a capture (eager
+ * calls, the CPU backend) it does nothing.
+ *
+ *     const frozen = model.frozen;
+ *     wg.compileGuard(() => model.frozen === frozen);
+ */
+export function compileGuard(holds: () => boolean): void {
+  getBackend().capture?.guard(holds);
+}
+
+/**
  * Compiles a step of tensors → tensor(s): `const step = wg.compile((x, y) => { ...; return loss; })`.
  *
  * Rules (checked where they can be):
@@ -60,7 +74,8 @@ const signatureOf = (args: readonly Tensor[]): string => args.map((a) => `${a.dt
  * - Host values fn reads (numbers in closures) are fixed at the capture, except the ones
  *   webgrad refreshes per call: optimizer learning rate, momentum/betas, weight decay and step
  *   counts (schedulers and manual changes take effect), dropout seeds. Data must come in as
- *   arguments (copied into the recording's inputs each call).
+ *   arguments (copied into the recording's inputs each call). A host flag that changes what fn
+ *   computes can be declared with `compileGuard`: the step then records again when it changes.
  * - Freeing a storage the recording uses (loadStateDict, a new parameter group, dispose)
  *   invalidates it; the next call records again.
  * - On a backend without capture (CPU), fn simply runs eagerly.

@@ -10,14 +10,14 @@ export { OutOfMemoryError } from './backend/out-of-memory.js';
 export { setLeakWarning } from './backend/leak-detector.js';
 export type { KernelTiming } from './backend/webgpu/profiler.js';
 export { tidy, noGrad, keep } from './runtime.js';
-export { compile, type CompiledFunction, type CompiledResult, type CompileOptions } from './compile.js';
+export { compile, compileGuard, type CompiledFunction, type CompiledResult, type CompileOptions } from './compile.js';
 export { tensor, zeros, ones, full, arange, rand, randn, randint, hasFloat16, type CreateOptions, type NestedNumbers, type RandomOptions } from './creation.js';
 export { autocast, type AutocastOptions } from './ops/autocast.js';
 export { manualSeed, Random } from './random.js';
 export { gradcheck, type GradcheckInput, type GradcheckResult } from './autograd/gradcheck.js';
 export {
   concat, gather, oneHot, where, matmul, softmax, logSoftmax, cast, clamp, reshape, permute, transpose, slice, expand, flatten,
-  stack, split, chunk,
+  stack, split, chunk, hostScalar,
 } from './ops/index.js';
 
 export * as nn from './nn/index.js';

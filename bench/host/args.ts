@@ -41,7 +41,7 @@ export function parseHostArgs(argv: readonly string[]): HostArgs {
   const f = parseFlagsOrThrow(FLAGS, argv);
   const cases = f.cases.map((s) => {
     const hit = CASE_NAMES.find((n) => n === s || CASES[n].letter === s);
-    if (!hit) throw new CliError(`--cases: unknown case '${s}' (${CASE_NAMES.join(', ')} or a-d)`);
+    if (!hit) throw new CliError(`--cases: unknown case '${s}' (${CASE_NAMES.join(', ')} or a-e)`);
     return hit;
   });
   return {

@@ -3,14 +3,16 @@
 // A case builds its own model, so cases and modes never share state.
 import * as wg from '../../src/index.js';
 import { buildModel } from '../../demo/src/models.js';
+import type { AirbenchNet } from '../../demo/src/airbench-net.js';
+import { AirbenchOptimizer, airbenchLoss } from '../../demo/src/airbench-recipe.js';
 
-export type CaseName = 'convnetjs-sgd' | 'convnetjs-adam' | 'mlp' | 'vgg-bn';
-export const CASE_NAMES: readonly CaseName[] = ['convnetjs-sgd', 'convnetjs-adam', 'mlp', 'vgg-bn'];
+export type CaseName = 'convnetjs-sgd' | 'convnetjs-adam' | 'mlp' | 'vgg-bn' | 'airbench';
+export const CASE_NAMES: readonly CaseName[] = ['convnetjs-sgd', 'convnetjs-adam', 'mlp', 'vgg-bn', 'airbench'];
 
 export interface CaseInfo {
   name: CaseName;
   /** the issue's letter: (a) … (d) */
-  letter: 'a' | 'b' | 'c' | 'd';
+  letter: 'a' | 'b' | 'c' | 'd' | 'e';
   title: string;
   batch: number;
 }
@@ -24,14 +26,24 @@ export const CASES: Record<CaseName, CaseInfo> = {
   // the step's temporaries) no longer fit side by side. Host cost does not depend on the batch:
   // the dispatches are the same.
   'vgg-bn': { name: 'vgg-bn', letter: 'd', title: 'VGG-BN net, SGD momentum 0.9', batch: 4 },
+  // issue 18's recipe (demo/src/airbench-recipe.ts); batch 8 for the Null device's memory, as (d)
+  airbench: { name: 'airbench', letter: 'e', title: 'airbench94 net, Nesterov SGD + Muon, linear decay', batch: 8 },
 };
+
+/** What a case's step calls: an optimizer, or airbench's pair of them. */
+interface StepOptimizer {
+  zeroGrad(): void;
+  step(): void;
+  dispose(): void;
+}
 
 /** One case's model, optimizer, schedule and batch, ready to step. */
 export interface WebgradCase {
   info: CaseInfo;
   model: wg.nn.Module;
-  optimizer: wg.optim.SGD | wg.optim.Adam;
-  scheduler: wg.optim.OneCycleLR | null;
+  optimizer: StepOptimizer;
+  /** called after each step */
+  scheduler: { step(): void } | null;
   x: wg.Tensor;
   y: wg.Tensor;
   /** the step's work, as a user writes it inside tidy (or hands to wg.compile): returns the loss */
@@ -51,14 +63,23 @@ function mlp512(seed: number): wg.nn.Module {
 export function buildCase(name: CaseName, opts: { seed?: number; totalSteps?: number; batch?: number } = {}): WebgradCase {
   const info = { ...CASES[name], batch: opts.batch ?? CASES[name].batch };
   const seed = opts.seed ?? 1;
-  const model = name === 'mlp' ? mlp512(seed) : buildModel(name === 'vgg-bn' ? 'vgg-bn' : 'convnetjs', seed);
+  const model = name === 'mlp' ? mlp512(seed) : buildModel(name === 'convnetjs-sgd' || name === 'convnetjs-adam' ? 'convnetjs' : name, seed);
   model.train();
   const params = model.parameters();
-  let optimizer: wg.optim.SGD | wg.optim.Adam;
-  let scheduler: wg.optim.OneCycleLR | null = null;
-  if (name === 'convnetjs-adam') {
-    optimizer = new wg.optim.Adam(params, { lr: 1e-3 });
-    scheduler = new wg.optim.OneCycleLR(optimizer, { maxLr: 1e-3, totalSteps: opts.totalSteps ?? 100_000 });
+  let optimizer: StepOptimizer;
+  let scheduler: { step(): void } | null = null;
+  let loss = (scores: wg.Tensor, labels: wg.Tensor) => wg.functional.crossEntropy(scores, labels);
+  if (name === 'airbench') {
+    // the whitening bias trains for the first tenth of the steps, then freezes (a new recording)
+    const steps = opts.totalSteps ?? 100_000;
+    const airbench = new AirbenchOptimizer(model as AirbenchNet, info.batch, steps, Math.ceil(steps / 10));
+    optimizer = airbench;
+    scheduler = { step: () => airbench.schedulerStep() };
+    loss = airbenchLoss;
+  } else if (name === 'convnetjs-adam') {
+    const adam = new wg.optim.Adam(params, { lr: 1e-3 });
+    optimizer = adam;
+    scheduler = new wg.optim.OneCycleLR(adam, { maxLr: 1e-3, totalSteps: opts.totalSteps ?? 100_000 });
   } else {
     optimizer = new wg.optim.SGD(params, { lr: 0.01, momentum: 0.9 });
   }
@@ -66,10 +87,10 @@ export function buildCase(name: CaseName, opts: { seed?: number; totalSteps?: nu
   const y = wg.randint(0, 10, [info.batch], { seed: seed + 2 }).keep();
   const body = (xb: wg.Tensor, yb: wg.Tensor): wg.Tensor => {
     optimizer.zeroGrad();
-    const loss = wg.functional.crossEntropy(model.forward(xb), yb);
-    loss.backward();
+    const l = loss(model.forward(xb), yb);
+    l.backward();
     optimizer.step();
-    return loss;
+    return l;
   };
   return { info, model, optimizer, scheduler, x, y, body };
 }

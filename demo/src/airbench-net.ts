@@ -107,7 +107,10 @@ export class AirbenchNet extends wg.nn.Module {
   }
 
   override forward(x: Tensor): Tensor {
-    const bias = this.whitenBiasGrad ? this.whitenBias : this.whitenBias.detach();
+    const trainBias = this.whitenBiasGrad;
+    // a compiled step records again when the bias freezes, rather than replaying its gradient
+    wg.compileGuard(() => this.whitenBiasGrad === trainBias);
+    const bias = trainBias ? this.whitenBias : this.whitenBias.detach();
     let h = wg.functional.conv2d(x, this.whitenWeight, bias).gelu();
     for (const g of this.groups) h = g.forward(h);
     h = wg.functional.maxPool2d(h, 3);

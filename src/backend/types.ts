@@ -166,8 +166,11 @@ export interface AugmentArgs {
 }
 
 export interface KernelSignatures {
-  /** out[i] = value */
-  fill(out: Storage, value: number): void;
+  /**
+   * out[i] = value. `refresh`: this call's value in a replay of a compiled step (a host number
+   * such as a learning rate that the step reads through a tensor); absent, the value is fixed.
+   */
+  fill(out: Storage, value: number, refresh?: () => number): void;
   /** out[i] = f(x[i]; alpha). Same dtype in and out (float32 only for transcendental ops). */
   unary(op: UnaryOp, x: Storage, out: Storage, alpha: number): void;
   /** out[idx] = f(a[view a], b[view b]); views already broadcast to out's shape. */
@@ -368,6 +371,12 @@ export interface StepCapture {
   abort(): void;
   /** the capture cannot be replayed as it is (one-time work such as creating optimizer state) */
   markUnsteady(reason: string): void;
+  /**
+   * While capturing: a condition every replay checks before it refreshes any value; false means
+   * the step records again, and no refresh (a dropout draw, an optimizer's step count) has run.
+   * For host state that decides what the step computes (an option switched on), not its values.
+   */
+  guard(holds: () => boolean): void;
   /** true while capturing, for a storage made before the capture (an in-place update must keep it) */
   existedBeforeCapture(s: Storage): boolean;
   /** one replay with `args` copied into `inputs`; false when it must record again */

@@ -110,6 +110,20 @@ export function scalarTensor(v: number, dtype: DType = 'float32'): Tensor {
   return full([], v, dtype);
 }
 
+/**
+ * A 0-d tensor holding `read()`: a host number (a learning rate, a momentum) that a step composed
+ * from ops multiplies by. A number passed to an op is fixed in its uniforms when a compiled step
+ * is captured; this one is read again on every replay, by the fill that makes it. `read` runs
+ * once per call, eager or replayed (so it may count steps). Host state that changes what the
+ * step computes belongs in a capture guard (StepCapture.guard), not here.
+ */
+export function hostScalar(read: () => number, dtype: DType = 'float32'): Tensor {
+  const be = getBackend();
+  const s = be.alloc(1, dtype);
+  be.fill(s, read(), read);
+  return Tensor.fromStorage(s, [], false);
+}
+
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
   const be = getBackend();
   let size = 1;

@@ -5,7 +5,7 @@
 // parameters of one shape are stacked and iterated as one batched matmul.
 import type { OptimizerStepArgs } from '../backend/types.js';
 import { zeros } from '../creation.js';
-import { concat } from '../ops/index.js';
+import { concat, hostScalar } from '../ops/index.js';
 import { getBackend, noGrad, tidy } from '../runtime.js';
 import type { Tensor } from '../tensor.js';
 import { type GroupOptions, Optimizer, type ParamGroup, type ParamsArg, withDefaults } from './optimizer.js';
@@ -39,15 +39,23 @@ export function zeropowerNewtonSchulz(g: Tensor, steps = 5, eps = 1e-7): Tensor 
   const [a, b, c] = NS_COEFFICIENTS;
   const r = g.shape.length;
   const tall = g.shape[r - 2] > g.shape[r - 1];
+  // each iteration frees its temporaries and the previous X as it goes, so the peak (and a
+  // compiled step's held temporaries) is a few copies of the batch, not a few per iteration
   return tidy(() => {
-    // one Frobenius norm per matrix of the batch, kept as a tensor (no readback)
-    const norm = g.square().sum([r - 2, r - 1], true).sqrt().add(eps);
-    let x = g.div(norm);
-    if (tall) x = x.transpose(r - 2, r - 1);
+    let x = tidy(() => {
+      // one Frobenius norm per matrix of the batch, kept as a tensor (no readback)
+      const norm = g.square().sum([r - 2, r - 1], true).sqrt().add(eps);
+      const x0 = g.div(norm);
+      return tall ? x0.transpose(r - 2, r - 1) : x0;
+    });
     for (let i = 0; i < steps; i++) {
-      const gram = x.matmul(x, { transB: true });
-      const poly = gram.mul(b).add(gram.matmul(gram).mul(c));
-      x = x.mul(a).add(poly.matmul(x));
+      const prev = x;
+      x = tidy(() => {
+        const gram = prev.matmul(prev, { transB: true });
+        const poly = gram.mul(b).add(gram.matmul(gram).mul(c));
+        return prev.mul(a).add(poly.matmul(prev));
+      });
+      prev.dispose();
     }
     return tall ? x.transpose(r - 2, r - 1) : x;
   });
@@ -81,9 +89,6 @@ export class Muon extends Optimizer<MuonOptions> {
    * [B, rows, cols] batch, so each Newton–Schulz matmul is one batched dispatch.
    */
   override step(): void {
-    // the update is composed from ops with lr, momentum and weight decay as numbers in their
-    // uniforms: a compiled step could not change them between calls, so it runs eagerly
-    getBackend().capture?.markUnsteady('Muon composes its update from ops with the learning rate as a number (not refreshed per call)');
     noGrad(() => {
       for (const group of this.paramGroups) {
         const byShape = new Map<string, Tensor[]>();
@@ -108,33 +113,67 @@ export class Muon extends Optimizer<MuonOptions> {
       st = { step: 0, tensors: {} };
       this.state.set(p, st);
     }
-    st.tensors.momentumBuffer ??= zeros(p.shape).keep();
-    st.step++;
+    if (!st.tensors.momentumBuffer) {
+      // a replay would zero the buffer again on every call: record the step after this one
+      getBackend().capture?.markUnsteady('Muon made its momentum buffers (a first step)');
+      st.tensors.momentumBuffer = zeros(p.shape).keep();
+    }
     return st.tensors.momentumBuffer;
   }
 
+  /**
+   * The hyper-parameters as 0-d tensors (hostScalar), so a compiled step's replay reads the
+   * group's current lr, momentum and weight decay (a scheduler's changes) and counts the step.
+   * An option that changes what the step computes (nesterov, nsSteps, normalizeWeights, weight
+   * decay switched on or off) makes the replay record again.
+   */
+  private hyperOf(group: ParamGroup<MuonOptions>, params: Tensor[], rows: number, cols: number) {
+    const capture = getBackend().capture;
+    if (capture?.capturing) {
+      const structure = () => `${group.nesterov}/${group.nsSteps}/${group.normalizeWeights}/${group.weightDecay !== 0}`;
+      const recorded = structure();
+      capture.guard(() => structure() === recorded);
+    }
+    const orthoScale = Math.sqrt(Math.max(1, rows / cols));
+    const lrScaled = hostScalar(() => {
+      for (const p of params) this.state.get(p)!.step++;
+      return group.lr * orthoScale;
+    });
+    return {
+      lrScaled,
+      beta: hostScalar(() => group.momentum),
+      oneMinusBeta: hostScalar(() => 1 - group.momentum),
+      decay: group.weightDecay !== 0 ? hostScalar(() => 1 - group.lr * group.weightDecay) : null,
+    };
+  }
+
   private stepBucket(group: ParamGroup<MuonOptions>, params: Tensor[]): void {
-    const { lr, momentum: beta, nesterov, nsSteps, weightDecay, normalizeWeights } = group;
+    const { nesterov, nsSteps, normalizeWeights } = group;
     const rows = params[0].shape[0];
     const cols = params[0].size / rows;
     const buffers = params.map((p) => this.momentumOf(p));
+    // nested scopes free each parameter's temporaries before the next one's are made
     tidy(() => {
-      const updates = params.map((p, i) => {
-        const g = p.grad!;
-        const m = buffers[i];
-        m.assign(m.mul(beta).add(g.mul(1 - beta)));
-        const u = nesterov ? g.mul(1 - beta).add(m.mul(beta)) : m;
-        return u.reshape([1, rows, cols]);
+      const { lrScaled, beta, oneMinusBeta, decay } = this.hyperOf(group, params, rows, cols);
+      const stacked = tidy(() => {
+        const updates = params.map((p, i) => tidy(() => {
+          const g = p.grad!;
+          const m = buffers[i];
+          m.assign(m.mul(beta).add(g.mul(oneMinusBeta)));
+          const u = nesterov ? g.mul(oneMinusBeta).add(m.mul(beta)) : m;
+          return u.reshape([1, rows, cols]);
+        }));
+        return updates.length === 1 ? updates[0] : concat(updates, 0);
       });
-      const x = zeropowerNewtonSchulz(updates.length === 1 ? updates[0] : concat(updates, 0), nsSteps);
-      const scale = lr * Math.sqrt(Math.max(1, rows / cols));
-      params.forEach((p, i) => {
+      const x = zeropowerNewtonSchulz(stacked, nsSteps);
+      stacked.dispose();
+      params.forEach((p, i) => tidy(() => {
         let w = p;
         if (normalizeWeights) w = w.mul(w.square().sum().sqrt().reciprocal().mul(Math.sqrt(rows)));
-        if (weightDecay !== 0) w = w.mul(1 - lr * weightDecay);
-        const xi = updates.length === 1 ? x : x.slice([[i, i + 1], null, null]);
-        p.assign(w.sub(xi.reshape(p.shape).mul(scale)));
-      });
+        if (decay) w = w.mul(decay);
+        const xi = params.length === 1 ? x : x.slice([[i, i + 1], null, null]);
+        p.assign(w.sub(xi.reshape(p.shape).mul(lrScaled)));
+      }));
     });
   }
 }

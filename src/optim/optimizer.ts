@@ -136,6 +136,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
         st.step++;
         stepped.push({ index: i, step: st.step, created });
       });
+      if (be.capture?.capturing) this.guardStructure(group);
       const first = stepped[0];
       const uniform = stepped.length === params.length
         && stepped.every((s) => s.step === first.step && sameSet(s.created, first.created));
@@ -159,6 +160,20 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
       // the kernel wrote the parameters in place: a graph that saved them can no longer backpropagate
       for (const { index } of stepped) params[index].markModified();
     }
+  }
+
+  /**
+   * While a compiled step is captured: what decides the group's kernel and state slots (an
+   * option switched on or off) must hold at each replay, checked before any refresh has counted
+   * a step; otherwise the step records again.
+   */
+  private guardStructure(group: ParamGroup<O>): void {
+    const structure = () => {
+      const a = this.stepArgs(group, 1, NO_STATE);
+      return `${this.stateSlots(group).join()}|${a.rule}|${a.nesterov}|${a.centered}|${a.amsgrad}|${a.decoupledWeightDecay}|${!!this.skipIf}`;
+    };
+    const recorded = structure();
+    getBackend().capture!.guard(() => structure() === recorded);
   }
 
   private readonly arenas = new Map<ParamGroup<O>, { params: FlatArena; grads: FlatArena; state: Map<string, FlatArena> }>();

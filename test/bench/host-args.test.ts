@@ -7,16 +7,16 @@ import { parseHostArgs, USAGE } from '../../bench/host/args.js';
 describe('npm run bench:host flags', () => {
   it('keeps the defaults and flag names it had', () => {
     expect(parseHostArgs([])).toEqual({
-      cases: ['convnetjs-sgd', 'convnetjs-adam', 'mlp', 'vgg-bn'], steps: 20, reps: 5, warmup: 10,
+      cases: ['convnetjs-sgd', 'convnetjs-adam', 'mlp', 'vgg-bn', 'airbench'], steps: 20, reps: 5, warmup: 10,
       tfjs: true, compiled: true, breakdown: false, pageSteps: 0, jsonPath: 'bench/results/host.json',
     });
-    expect(parseHostArgs(['--reps', '5', '--steps', '20', '--cases=a,mlp', '--no-tfjs', '--no-compiled', '--breakdown', '--page', '30', '--json', 'x.json']))
-      .toEqual({ cases: ['convnetjs-sgd', 'mlp'], steps: 20, reps: 5, warmup: 10, tfjs: false, compiled: false, breakdown: true, pageSteps: 30, jsonPath: 'x.json' });
+    expect(parseHostArgs(['--reps', '5', '--steps', '20', '--cases=a,mlp,e', '--no-tfjs', '--no-compiled', '--breakdown', '--page', '30', '--json', 'x.json']))
+      .toEqual({ cases: ['convnetjs-sgd', 'mlp', 'airbench'], steps: 20, reps: 5, warmup: 10, tfjs: false, compiled: false, breakdown: true, pageSteps: 30, jsonPath: 'x.json' });
   });
 
   it('rejects unknown flags and cases, non-integers and values under the bounds', () => {
     expect(() => parseHostArgs(['--rep', '5'])).toThrow(/Unknown option '--rep'/);
-    expect(() => parseHostArgs(['--cases', 'a,e'])).toThrow(/--cases: unknown case 'e'/);
+    expect(() => parseHostArgs(['--cases', 'a,f'])).toThrow(/--cases: unknown case 'f'/);
     expect(() => parseHostArgs(['--steps', '2.5'])).toThrow(/--steps: '2.5' is not an integer/);
     expect(() => parseHostArgs(['--steps', '0'])).toThrow(/--steps needs an integer ≥ 1/);
     expect(() => parseHostArgs(['--warmup', '1'])).toThrow(/--warmup needs an integer ≥ 2/);

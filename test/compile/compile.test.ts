@@ -133,6 +133,87 @@ describe.each(devices)('wg.compile on %s', (device) => {
     compiled.step.dispose!();
   });
 
+  it('Muon + SGD (airbench\'s split) with a decaying lr, a momentum change and options switched mid-run equal eager bit for bit, replayed', async () => {
+    setPoisonOutputs(false);
+    const run = async (compiled: boolean) => {
+      const model = convNet();
+      const filters = model.parameters().filter((p) => p.shape.length >= 2);
+      const rest = model.parameters().filter((p) => p.shape.length < 2);
+      const muon = new wg.optim.Muon(filters, { lr: 0.05, momentum: 0.6, nsSteps: 3 });
+      const sgd = new wg.optim.SGD(rest, { lr: 0.05, momentum: 0.9, nesterov: true });
+      const opt = { zeroGrad: () => { muon.zeroGrad(); sgd.zeroGrad(); }, step: () => { muon.step(); sgd.step(); } };
+      const step = stepper(trainingStep(model, opt), compiled);
+      const x = wg.randn([6, 3, 8, 8], { seed: 7 });
+      const y = wg.randint(0, 5, [6], { seed: 8 });
+      const losses: number[] = [];
+      for (let i = 0; i < 14; i++) {
+        for (const g of muon.paramGroups) g.lr = 0.05 * (1 - i / 14); // linear decay, as airbench
+        if (i === 6) muon.paramGroups[0].momentum = 0.8;
+        if (i === 10) muon.paramGroups[0].weightDecay = 0.1; // a new multiply: records again
+        if (i === 12) sgd.paramGroups[0].nesterov = false; // another SGD kernel: records again
+        const l = step(x, y);
+        losses.push(await l.item());
+        l.dispose();
+      }
+      const params = await Promise.all(model.parameters().map(async (p) => Array.from((await p.data()) as Float32Array)));
+      const steps = muon.stateDict().state[0].step;
+      for (const t of [x, y]) t.dispose();
+      model.dispose();
+      muon.dispose();
+      sgd.dispose();
+      return { losses, params, steps, step: step as Step & Partial<wg.CompiledFunction<[wg.Tensor, wg.Tensor], wg.Tensor>> };
+    };
+    const eager = await run(false);
+    const compiled = await run(true);
+    expect(compiled.losses).toEqual(eager.losses);
+    compiled.params.forEach((p, i) => expect(p).toEqual(eager.params[i]));
+    expect(new Set(eager.losses).size).toBe(14);
+    // a replay counts Muon's steps as an eager step does
+    expect(compiled.steps).toBe(14);
+    expect(eager.steps).toBe(14);
+    // the first, after weight decay switched on, after nesterov switched off; a switch consumes
+    // no dropout draw or step count before the step records again (the losses above)
+    if (device === 'webgpu') expect(compiled.step.recordings).toBe(3);
+    compiled.step.dispose!();
+  });
+
+  it('compileGuard: a host flag the step depends on makes it record again when it changes', async () => {
+    setPoisonOutputs(false);
+    const run = async (compiled: boolean) => {
+      const w = wg.randn([3, 2], { seed: 1, requiresGrad: true });
+      const b = wg.zeros([2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([w, b], { lr: 0.1 });
+      let frozen = false;
+      const step = stepper((x, y) => {
+        opt.zeroGrad();
+        const f = frozen;
+        wg.compileGuard(() => frozen === f);
+        const loss = wg.functional.crossEntropy(x.matmul(w).add(f ? b.detach() : b), y);
+        loss.backward();
+        opt.step();
+        return loss;
+      }, compiled);
+      const x = wg.randn([5, 3], { seed: 2 });
+      const y = wg.randint(0, 2, [5], { seed: 3 });
+      const biases: number[][] = [];
+      for (let i = 0; i < 8; i++) {
+        frozen = i >= 4;
+        step(x, y).dispose();
+        biases.push(Array.from(await b.data()));
+      }
+      for (const t of [w, b, x, y]) t.dispose();
+      opt.dispose();
+      return { biases, step: step as Step & Partial<wg.CompiledFunction<[wg.Tensor, wg.Tensor], wg.Tensor>> };
+    };
+    const eager = await run(false);
+    const compiled = await run(true);
+    expect(compiled.biases).toEqual(eager.biases);
+    expect(eager.biases[3]).not.toEqual(eager.biases[2]); // trained, then frozen
+    expect(eager.biases[7]).toEqual(eager.biases[3]);
+    if (device === 'webgpu') expect(compiled.step.recordings).toBe(2);
+    compiled.step.dispose!();
+  });
+
   it('a readback inside the compiled function is an error that names it', async () => {
     const w = wg.randn([3, 2], { seed: 1 });
     const step = wg.compile((x: wg.Tensor) => {

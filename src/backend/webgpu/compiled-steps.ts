@@ -24,6 +24,11 @@ export class CompiledSteps {
     if (this.capture) this.capture.unsteady ??= reason;
   }
 
+  /** a condition every replay of this capture checks first (see StepCapture.guard) */
+  guard(holds: () => boolean): void {
+    this.capture?.guards.push(holds);
+  }
+
   /** true when `s` existed before the capture began (an in-place update must keep its buffer) */
   existedBeforeCapture(s: Storage): boolean {
     const g = s as GpuStorage;
@@ -47,7 +52,7 @@ export class CompiledSteps {
     }
     const watched = cap.usedBuffers();
     for (const b of held.keys()) watched.delete(b);
-    const rec = new Recording(cap.commands, held, watched, this.uniformAlign);
+    const rec = new Recording(cap.commands, held, watched, this.uniformAlign, cap.guards);
     for (const b of watched) {
       let set = this.watchers.get(b);
       if (!set) this.watchers.set(b, (set = new Set()));

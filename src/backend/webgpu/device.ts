@@ -380,6 +380,10 @@ export class WebGPUDevice {
     this.steps.markUnsteady(reason);
   }
 
+  guard(holds: () => boolean): void {
+    this.steps.guard(holds);
+  }
+
   existedBeforeCapture(s: Storage): boolean {
     return this.steps.existedBeforeCapture(s);
   }

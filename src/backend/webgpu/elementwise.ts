@@ -90,14 +90,17 @@ const isInt = (s: Storage): boolean => s.dtype === 'int32';
 const isF16 = (s: Storage): boolean => s.dtype === 'float16';
 
 /** out[i] = value; `label` names the dispatch for callers that fill on another kernel's behalf */
-export function fill(dev: WebGPUDevice, out: Storage, value: number, label = 'fill'): void {
+/** `refresh`: this call's value in a replay of a compiled step */
+export function fill(dev: WebGPUDevice, out: Storage, value: number, label = 'fill', refresh?: () => number): void {
   const o = gpuStorage(out);
   if (o.size === 0) return;
+  const uniforms = (v: number) => viewUniforms(o.size, null, v, Number.isFinite(v) ? v : 0);
   dev.dispatch({
     shader: 'elementwise', entry: 'fill', label,
     defines: { OUT_INT: isInt(o), OUT_F16: isF16(o) },
     constants: { WG, INT_ARITH: isInt(o) ? 1 : 0 },
-    uniforms: viewUniforms(o.size, null, value, Number.isFinite(value) ? value : 0),
+    uniforms: uniforms(value),
+    refresh: refresh && (() => uniforms(refresh())),
     inputs: [], outputs: [o], workgroups: Math.ceil(o.size / WG),
   } satisfies KernelSpec);
 }

@@ -24,6 +24,8 @@ export class Capture {
   unsteady: string | null = null;
   /** why the step cannot be compiled at all (a readback inside it) */
   failure: string | null = null;
+  /** conditions every replay checks before refreshing any value (see StepCapture.guard) */
+  readonly guards: (() => boolean)[] = [];
 
   record(c: Command): void {
     this.commands.push(c);
@@ -117,6 +119,8 @@ export class Recording {
     /** buffers in use outside the recording that it writes or reads */
     readonly watched: Set<GPUBuffer>,
     align: number,
+    /** conditions checked before any refresh: false means record again, with nothing consumed */
+    private readonly guards: readonly (() => boolean)[] = [],
   ) {
     let uniformBytes = 0;
     let uploadBytes = 0;
@@ -168,6 +172,9 @@ export class Recording {
    * which means the step must record again.
    */
   snapshot(): Uint8Array<ArrayBuffer> | null {
+    // the guards first: a refresh has effects (a dropout draw, a step count), which a step that
+    // records again instead must not have had
+    if (!this.guards.every((holds) => holds())) return null;
     const bytes = this.template.slice();
     if (this.dynamic.length === 0) return bytes;
     const view = new DataView(bytes.buffer);
