@@ -6,7 +6,7 @@ import { ensureCifar10 } from '../demo/cifar-data.js';
 import { cropPadding } from '../demo/src/config.js';
 import { parseArgs, USAGE } from './cifar/args.js';
 import { CliError } from './harness/cli.js';
-import { runDemo } from './cifar/driver.js';
+import { runInNode } from './cifar/node-run.js';
 import { kernelTable, ProgressPrinter, resultTable, writeJson } from './cifar/report.js';
 
 async function main(): Promise<void> {
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   }
   const dataDir = args.config.data === 'cifar10' ? await ensureCifar10({ dir: args.dataDir, download: args.download }) : args.dataDir;
   const progress = new ProgressPrinter();
+  // the browser driver (and its Chromium automation) loads only when it is used
+  const runDemo = args.runtime === 'node' ? runInNode : (await import('./cifar/driver.js')).runDemo;
   const run = await runDemo(args.config, {
     dataDir,
     onMessage: (msg) => progress.onMessage(msg),

@@ -2,14 +2,12 @@
 // wg.data / wg.io that need Node's file system. Everything in 'webgrad' is re-exported, so
 // a Node program imports only this entry point.
 /// <reference types="@webgpu/types" preserve="true" />
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { init, type InitOptions } from './init.js';
 import type { Backend } from './backend/types.js';
-
-/** Where Debian's Chromium keeps SwiftShader's Vulkan driver (a software WebGPU adapter). */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+import { softwareVulkanDriver } from './node-vulkan.js';
 
 /**
  * Dawn's Vulkan loader prints "error: XDG_RUNTIME_DIR is invalid or not set" (twice) when
@@ -27,10 +25,11 @@ function ensureRuntimeDir(): void {
 }
 
 /**
- * init() with Dawn's GPU object. On a machine with no Vulkan GPU, set
- * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (done here when that file
- * exists and nothing is set) for SwiftShader. `fallback: 'cpu'` falls back to the CPU
- * backend when the `webgpu` package or an adapter is missing.
+ * init() with Dawn's GPU object. On a machine with no GPU device node, VK_ICD_FILENAMES is set
+ * to /usr/lib/chromium/vk_swiftshader_icd.json when that file exists and no driver was chosen
+ * (SwiftShader); WEBGRAD_HARDWARE_GPU=1 or =0 decides instead (see node-vulkan.ts).
+ * `fallback: 'cpu'` falls back to the CPU backend when the `webgpu` package or an adapter is
+ * missing.
  */
 export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: string[] } = {}): Promise<Backend> {
   if (opts.backend === 'cpu') return init(opts);
@@ -40,7 +39,8 @@ export async function initNode(opts: Omit<InitOptions, 'gpu'> & { dawnFlags?: st
     if (opts.dawnFlags?.length) console.warn(`webgrad: initNode() under Deno uses its built-in WebGPU (wgpu); dawnFlags ${opts.dawnFlags.join(' ')} are ignored`);
     return init({ ...opts, gpu: denoGpu });
   }
-  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const software = softwareVulkanDriver();
+  if (software) process.env.VK_ICD_FILENAMES = software;
   ensureRuntimeDir();
   let gpu: GPU;
   try {

@@ -11,6 +11,8 @@ export interface BenchArgs {
   jsonPath: string;
   /** fetch the official archive into the cache when CIFAR-10 is not found (default true) */
   download: boolean;
+  /** chromium: the page in headless Chromium; node: the same training session in Node on Dawn */
+  runtime: 'chromium' | 'node';
 }
 
 const D = { ...DEFAULT_CONFIG, ...BENCH_DEFAULTS };
@@ -47,6 +49,7 @@ export const FLAGS = {
   data: { kind: 'string', describe: 'CIFAR-10 folder (default $WEBGRAD_DATA, then ../shared/datasets/cifar10, then the download cache)' },
   'no-download': { kind: 'boolean', describe: 'fail instead of downloading CIFAR-10 (170 MB, once, into $WEBGRAD_CACHE or ~/.cache/webgrad) when it is not found' },
   synthetic: { kind: 'boolean', describe: 'tiny generated images instead of CIFAR-10 (a smoke test)' },
+  runtime: { kind: 'string', default: 'chromium', choices: ['chromium', 'node'], describe: "chromium: the page in headless Chromium; node: the page's training session in Node on Dawn (Chromium's WebGPU), no browser: for a GPU server" },
   json: { kind: 'string', default: 'bench/results/cifar.json', describe: 'where the result goes' },
 } satisfies Record<string, Flag>;
 
@@ -72,5 +75,7 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   if (flags.synthetic) config.data = 'synthetic';
   if (flags['no-compile']) config.compile = false;
   if (config.peer?.length && config.steps === 0) config.steps = 50; // the comparison is a fixed number of steps
-  return { config, dataDir: flags.data, jsonPath: flags.json, download: !flags['no-download'] };
+  const runtime = flags.runtime as BenchArgs['runtime'];
+  if (runtime === 'node' && config.peer?.length) throw new CliError('--peer trains TensorFlow.js in the page: it needs --runtime chromium');
+  return { config, dataDir: flags.data, jsonPath: flags.json, download: !flags['no-download'], runtime };
 }

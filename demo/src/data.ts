@@ -40,7 +40,8 @@ async function fetchListing(): Promise<DataListing> {
   return (await response.json()) as DataListing;
 }
 
-function firstImages(set: ImageSet, limit: number): ImageSet {
+/** the first `limit` images of a set (0: all) */
+export function firstImages(set: ImageSet, limit: number): ImageSet {
   if (limit <= 0 || limit >= set.count) return set;
   const size = set.channels * set.height * set.width;
   return { ...set, count: limit, images: set.images.subarray(0, limit * size), labels: set.labels.subarray(0, limit) };
