@@ -89,8 +89,10 @@ export class Muon extends Optimizer<MuonOptions> {
    * [B, rows, cols] batch, so each Newton–Schulz matmul is one batched dispatch.
    */
   override step(): void {
+    const capture = getBackend().capture;
     noGrad(() => {
       for (const group of this.paramGroups) {
+        if (capture?.capturing) this.guardStructure(group);
         const byShape = new Map<string, Tensor[]>();
         for (const p of group.params) {
           if (!p.grad) continue;
@@ -121,19 +123,16 @@ export class Muon extends Optimizer<MuonOptions> {
     return st.tensors.momentumBuffer;
   }
 
+  /** what changes the composed update (a replay records again when it does) */
+  protected override structureKey(group: ParamGroup<MuonOptions>): string {
+    return `${group.nesterov}/${group.nsSteps}/${group.normalizeWeights}/${group.weightDecay !== 0}`;
+  }
+
   /**
    * The hyper-parameters as 0-d tensors (hostScalar), so a compiled step's replay reads the
    * group's current lr, momentum and weight decay (a scheduler's changes) and counts the step.
-   * An option that changes what the step computes (nesterov, nsSteps, normalizeWeights, weight
-   * decay switched on or off) makes the replay record again.
    */
   private hyperOf(group: ParamGroup<MuonOptions>, params: Tensor[], rows: number, cols: number) {
-    const capture = getBackend().capture;
-    if (capture?.capturing) {
-      const structure = () => `${group.nesterov}/${group.nsSteps}/${group.normalizeWeights}/${group.weightDecay !== 0}`;
-      const recorded = structure();
-      capture.guard(() => structure() === recorded);
-    }
     const orthoScale = Math.sqrt(Math.max(1, rows / cols));
     const lrScaled = hostScalar(() => {
       for (const p of params) this.state.get(p)!.step++;

@@ -167,13 +167,15 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
    * option switched on or off) must hold at each replay, checked before any refresh has counted
    * a step; otherwise the step records again.
    */
-  private guardStructure(group: ParamGroup<O>): void {
-    const structure = () => {
-      const a = this.stepArgs(group, 1, NO_STATE);
-      return `${this.stateSlots(group).join()}|${a.rule}|${a.nesterov}|${a.centered}|${a.amsgrad}|${a.decoupledWeightDecay}|${!!this.skipIf}`;
-    };
-    const recorded = structure();
-    getBackend().capture!.guard(() => structure() === recorded);
+  protected guardStructure(group: ParamGroup<O>): void {
+    const recorded = this.structureKey(group);
+    getBackend().capture!.guard(() => this.structureKey(group) === recorded);
+  }
+
+  /** the options that decide the group's kernel and state slots, as a string */
+  protected structureKey(group: ParamGroup<O>): string {
+    const a = this.stepArgs(group, 1, NO_STATE);
+    return `${this.stateSlots(group).join()}|${a.rule}|${a.nesterov}|${a.centered}|${a.amsgrad}|${a.decoupledWeightDecay}|${!!this.skipIf}`;
   }
 
   private readonly arenas = new Map<ParamGroup<O>, { params: FlatArena; grads: FlatArena; state: Map<string, FlatArena> }>();
