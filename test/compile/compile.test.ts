@@ -245,6 +245,40 @@ describe.each(devices)('wg.compile on %s', (device) => {
     x.dispose();
   });
 
+  it("the replays place temporaries by their lives: three stages' temporaries of three size classes share the largest stage's buffers", async () => {
+    setPoisonOutputs(false);
+    const widths = [1024, 640, 832]; // [64, w] float32: size classes of 256, 160 and 224 KiB
+    const ws = widths.map((w, i) => wg.randn([256, w], { seed: 20 + i }));
+    const body = (a: wg.Tensor) => {
+      const sums = ws.map((w) => {
+        const t = a.matmul(w);
+        const sq = t.square(); // t and sq live at once: a stage needs two buffers of its class
+        const s = sq.sum();
+        t.dispose();
+        sq.dispose();
+        return s;
+      });
+      return sums[0].add(sums[1]).add(sums[2]);
+    };
+    const step = wg.compile(body);
+    for (let i = 0; i < 4; i++) {
+      const a = wg.randn([64, 256], { seed: 30 + i });
+      const want = await wg.tidy(() => body(a)).data();
+      const out = step(a);
+      expect(Array.from(await out.data())).toEqual(Array.from(want));
+      out.dispose();
+      a.dispose();
+    }
+    if (device === 'webgpu') {
+      // each class's own peak (what same-class reuse held): 2 × (256 + 160 + 224) KiB; placed: 2 × 256 KiB and the scalars
+      expect(step.recordings).toBe(1);
+      expect(wg.stats().recordingBytes).toBeGreaterThanOrEqual(2 * 256 * 1024);
+      expect(wg.stats().recordingBytes).toBeLessThan(2 * 256 * 1024 + 8 * 1024);
+    }
+    step.dispose();
+    for (const w of ws) w.dispose();
+  });
+
   it('dispose() returns live bytes to the baseline; 1,000 compiled steps keep them flat', async () => {
     setPoisonOutputs(false);
     const w1 = wg.randn([8, 16], { seed: 1, requiresGrad: true });

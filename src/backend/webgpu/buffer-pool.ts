@@ -53,6 +53,13 @@ export class BufferPool {
     this.liveStorages--;
   }
 
+  /** a buffer of class `cls` for a compiled step's recording to hold from the start (counted live, no storage) */
+  acquireHeld(cls: number): GPUBuffer {
+    const b = this.acquire(cls);
+    this.hold();
+    return b;
+  }
+
   /** a held buffer comes back (its recording was disposed or invalidated) */
   returnHeld(buffer: GPUBuffer, cls: number): void {
     this.liveBytes -= cls;

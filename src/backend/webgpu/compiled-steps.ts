@@ -5,6 +5,7 @@ import type { Storage } from '../types.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { GpuStorage } from './buffers.js';
 import { Capture, Recording } from './replay.js';
+import { placeTemporaries } from './temporaries-plan.js';
 
 export class CompiledSteps {
   /** the capture in progress (a compiled step's recording run), if any */
@@ -52,7 +53,8 @@ export class CompiledSteps {
     }
     const watched = cap.usedBuffers();
     for (const b of held.keys()) watched.delete(b);
-    const rec = new Recording(cap.commands, held, watched, this.uniformAlign, cap.guards);
+    const { buffers, place } = this.placeTemporaries(cap, held);
+    const rec = new Recording(cap.commands, buffers, watched, this.uniformAlign, cap.guards, place);
     for (const b of watched) {
       let set = this.watchers.get(b);
       if (!set) this.watchers.set(b, (set = new Set()));
@@ -60,6 +62,34 @@ export class CompiledSteps {
     }
     this.recordings.add(rec);
     return { recording: rec };
+  }
+
+  /**
+   * The replays' buffers for the capture's temporaries (temporaries-plan.ts): the capture's own
+   * buffers where a planned one has their class, new pooled ones for the rest; the capture's
+   * buffers left over go back to the pool (the capture's eager commands, still to be submitted,
+   * come before any later use of them).
+   */
+  private placeTemporaries(cap: Capture, held: Map<GPUBuffer, number>): { buffers: Map<GPUBuffer, number>; place: (b: GPUBuffer, i: number) => GPUBuffer } {
+    const temporaries = cap.temporaries(held);
+    const plan = placeTemporaries(temporaries);
+    const spare = new Map<number, GPUBuffer[]>();
+    for (const [b, cls] of held) {
+      let list = spare.get(cls);
+      if (!list) spare.set(cls, (list = []));
+      list.push(b);
+    }
+    const slotBuffers = plan.slots.map((cls) => spare.get(cls)?.pop() ?? this.pool.acquireHeld(cls));
+    for (const [cls, list] of spare) for (const b of list) this.pool.returnHeld(b, cls);
+    const buffers = new Map(slotBuffers.map((b, s) => [b, plan.slots[s]]));
+    const slotOfLife = new Map(temporaries.map((t, i) => [t, plan.slotOf[i]]));
+    const place = (b: GPUBuffer, i: number): GPUBuffer => {
+      if (!held.has(b)) return b;
+      const life = cap.lifeAt(b, i);
+      if (!life) throw new Error('webgrad: compile: a command used a temporary outside its life (a bug: please report it)');
+      return slotBuffers[slotOfLife.get(life)!];
+    };
+    return { buffers, place };
   }
 
   /** abandons a capture (the step threw): its held buffers go back to the pool */

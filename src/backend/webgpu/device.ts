@@ -115,7 +115,7 @@ export class WebGPUDevice {
     if (buffer) this.pool.liveStorages++;
     else {
       buffer = this.pool.acquire(cls);
-      capture?.acquired.add(buffer);
+      capture?.born(buffer, cls);
     }
     return new GpuStorage(buffer, dtype, size, cls);
   }

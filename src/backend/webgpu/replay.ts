@@ -4,14 +4,20 @@
 // host values changing between calls: learning rates, step counts, dropout seeds) are written
 // once, and the pipelines and bind groups are the ones built for the first replay.
 //
-// The buffers a replay writes must stay out of everyone else's hands. Buffers whose last
-// storage is freed during the capture (the step's temporaries) are held by the recording
-// instead of going back to the pool; buffers still in use afterwards (parameters, gradients,
-// optimizer state, the returned tensors) are watched: freeing one (loadStateDict, dispose, a
-// new parameter group) invalidates the recording, and the step records again.
+// The buffers a replay writes must stay out of everyone else's hands. The step's temporaries
+// (storages allocated and freed during the capture) get buffers the recording holds, placed
+// anew from their lives (temporaries-plan.ts); buffers still in use afterwards (parameters,
+// gradients, optimizer state, the returned tensors) are watched: freeing one (loadStateDict,
+// dispose, a new parameter group) invalidates the recording, and the step records again.
 import type { Uniforms } from './buffers.js';
 import type { PipelineCache } from './pipeline-cache.js';
 import { type Command, type PassCursor, type ReplayCommand, labelOf } from './recorder.js';
+import type { Life } from './temporaries-plan.js';
+
+/** a temporary of the capture: its life, and the buffer the capture ran it in */
+export interface CapturedTemporary extends Life {
+  buffer: GPUBuffer;
+}
 
 export class Capture {
   readonly commands: Command[] = [];
@@ -26,6 +32,8 @@ export class Capture {
   failure: string | null = null;
   /** conditions every replay checks before refreshing any value (see StepCapture.guard) */
   readonly guards: (() => boolean)[] = [];
+  /** each buffer acquired during the capture: the lives of the storages it held in turn */
+  private readonly lives = new Map<GPUBuffer, CapturedTemporary[]>();
 
   record(c: Command): void {
     this.commands.push(c);
@@ -34,8 +42,16 @@ export class Capture {
   /** a buffer of class `cls` freed earlier in this capture, if any */
   reuse(cls: number): GPUBuffer | undefined {
     const b = this.free.get(cls)?.pop();
-    if (b) this.acquired.add(b);
+    if (b) this.born(b, cls);
     return b;
+  }
+
+  /** a storage of class `cls` got `buffer` (from the pool or reused) */
+  born(buffer: GPUBuffer, cls: number): void {
+    this.acquired.add(buffer);
+    let list = this.lives.get(buffer);
+    if (!list) this.lives.set(buffer, (list = []));
+    list.push({ buffer, cls, start: this.commands.length, end: Infinity });
   }
 
   /** the last storage of `buffer` was freed during the capture */
@@ -49,6 +65,41 @@ export class Capture {
     if (!list) this.free.set(cls, (list = []));
     list.push(buffer);
     this.classOf.set(buffer, cls);
+    const life = this.lives.get(buffer)?.at(-1);
+    if (life) life.end = this.commands.length;
+  }
+
+  /**
+   * The lives of the temporaries in `held` (buffers no storage uses at the end): from the
+   * allocation to the free, stretched over any command that still used the buffer after its
+   * storage was freed (so that a placement never separates a command from what it read).
+   */
+  temporaries(held: ReadonlyMap<GPUBuffer, number>): CapturedTemporary[] {
+    const out: CapturedTemporary[] = [];
+    for (const b of held.keys()) out.push(...(this.lives.get(b) ?? []));
+    const stretch = (b: GPUBuffer, i: number) => {
+      const list = this.lives.get(b);
+      if (!list || !held.has(b)) return;
+      let life = list[0];
+      for (const l of list) if (l.start <= i) life = l;
+      if (life.start > i) life.start = i;
+      if (life.end <= i) life.end = i + 1;
+    };
+    this.commands.forEach((c, i) => {
+      if (c.kind === 'dispatch') for (const x of c.buffers) stretch(x.buffer, i);
+      else if (c.kind === 'copy') { stretch(c.src, i); stretch(c.dst, i); }
+      else if (c.kind === 'upload') stretch(c.dst, i);
+    });
+    return out;
+  }
+
+  /** the buffer a temporary's buffer stands for at command `i`: its life there */
+  lifeAt(buffer: GPUBuffer, i: number): CapturedTemporary | undefined {
+    const list = this.lives.get(buffer);
+    if (!list) return undefined;
+    let life: CapturedTemporary | undefined;
+    for (const l of list) if (l.start <= i) life = l;
+    return life;
   }
 
   private references(b: GPUBuffer): boolean {
@@ -121,29 +172,32 @@ export class Recording {
     align: number,
     /** conditions checked before any refresh: false means record again, with nothing consumed */
     private readonly guards: readonly (() => boolean)[] = [],
+    /** the buffer a replay uses for the one command `i` of the capture used (temporaries are placed anew) */
+    place: (buffer: GPUBuffer, i: number) => GPUBuffer = (b) => b,
   ) {
     let uniformBytes = 0;
     let uploadBytes = 0;
-    for (const c of commands) {
+    commands.forEach((c, i) => {
       if (c.kind === 'dispatch') {
         const size = c.spec.uniforms.byteLength;
+        const buffers = c.buffers.map((x) => ({ ...x, buffer: place(x.buffer, i) }));
         const d: ReplayDispatch = {
           kind: 'dispatch', key: c.key, label: labelOf(c.spec), layout: [c.spec.inputs.length, c.spec.outputs.length],
-          offset: uniformBytes, size, buffers: c.buffers, grid: c.grid, refresh: c.spec.refresh, spec: c.spec,
+          offset: uniformBytes, size, buffers, grid: c.grid, refresh: c.spec.refresh, spec: c.spec,
         };
         this.steps.push(d);
         if (d.refresh) this.dynamic.push(d);
         uniformBytes += Math.ceil(size / align) * align;
       } else if (c.kind === 'copy') {
-        this.steps.push({ ...c });
+        this.steps.push({ ...c, src: place(c.src, i), dst: place(c.dst, i) });
       } else if (c.kind === 'upload') {
         const bytes = Math.ceil(c.data.byteLength / 4) * 4;
-        this.steps.push({ kind: 'upload', dst: c.dst, offset: uploadBytes, bytes });
+        this.steps.push({ kind: 'upload', dst: place(c.dst, i), offset: uploadBytes, bytes });
         uploadBytes += bytes;
       } else {
         throw new Error('webgrad: compile: a compiled step called another compiled step; nest them as plain functions');
       }
-    }
+    });
     this.dispatches = this.steps.filter((s) => s.kind === 'dispatch').length;
     this.template = new Uint8Array(Math.max(uniformBytes, 16));
     const view = new DataView(this.template.buffer);
