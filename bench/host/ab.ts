@@ -3,8 +3,13 @@
 // node_modules linked and scripts/gen-shaders.mjs run) loaded in one process, each on its own
 // Dawn Null device, stepped alternately one eager step at a time. On a shared machine the
 // scheduler's delays then hit both sides alike, and the low quantiles of single steps (p10,
-// p25) compare the code, not the load (an A/A run of one tree against a copy of itself
-// agrees within ~4% at p10).
+// p25) compare the code, not the load.
+// The two slots are not alike, though: an A/A run (this tree against a `git worktree` copy of
+// itself, 300 steps, 2026-11-30) put "this" 1.09–1.28× slower at p10 step (record 1.16–1.55×)
+// in 10 runs: with either tree loaded first, from either tree's checkout, from another cwd; a
+// copy of the script outside both trees gave 1.02, 1.07, 1.20. (An earlier A/A run agreed
+// within ~4%.) The cause is not found. Compare both ways round (run each tree's copy of this
+// script with the other as --base) and take the geometric mean.
 //
 //   node --import tsx bench/host/ab.ts --base /tmp/base [--case convnetjs-sgd] [--steps 400]   (--help: the flags)
 import { resolve } from 'node:path';
