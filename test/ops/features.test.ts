@@ -6,10 +6,17 @@
 // tolerance. (Without it, ~1 run in 10 failed on lavapipe: seed 298505, hog 8×8 cells.)
 import { colorHistogram, hog } from '../../src/classic/index.js';
 import { hueOf } from '../../src/backend/cpu/features.js';
+import type { Tensor } from '../../src/tensor.js';
 import { REDUCTION } from '../helpers.js';
 import { type KernelCase, kernelSuite, type TensorMaker } from '../classic/kernel-cases.js';
 
 const T = REDUCTION;
+
+async function readAndFree(t: Tensor): Promise<Float32Array> {
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return data;
+}
 
 /** Where `x` (in bin units, one period = `bins`) lies within `within` of an edge: the two bins it may fall in. */
 function edgeNeighbours(x: number, bins: number, within: number): [number, number] | null {
@@ -22,7 +29,7 @@ function edgeNeighbours(x: number, bins: number, within: number): [number, numbe
 /** slack of `colorHistogram(images [n, 3, h, w], bins)`: 1/plane for each bin an edge pixel may fall in */
 async function hueSlack(make: TensorMaker, shape: number[], bins: number): Promise<Float64Array> {
   const [n, , h, w] = shape;
-  const src = await make.float(shape, 0, 1).data();
+  const src = await readAndFree(make.float(shape, 0, 1));
   const plane = h * w;
   const slack = new Float64Array(n * bins);
   for (let i = 0; i < n; i++) {
@@ -41,7 +48,7 @@ async function hueSlack(make: TensorMaker, shape: number[], bins: number): Promi
 /** slack of `hog(images, { cellSize, bins })`: magnitude/cell² for each bin an edge pixel may fall in */
 async function hogSlack(make: TensorMaker, shape: number[], cellSize = 8, bins = 9): Promise<Float64Array> {
   const [n, c, h, w] = shape;
-  const src = await make.float(shape, 0, 1).data();
+  const src = await readAndFree(make.float(shape, 0, 1));
   const plane = h * w;
   const grey = (i: number, y: number, x: number): number => {
     const at = i * c * plane + y * w + x;
