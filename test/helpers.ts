@@ -99,56 +99,41 @@ export const REDUCTION: Tolerance = { rtol: 1e-4, atol: 1e-5 };
 export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, { rtol, atol }: Tolerance = ELEMENTWISE, slack?: ArrayLike<number>): void {
   expect(got.length, 'element count').toBe(want.length);
   if (slack) expect(slack.length, 'slack element count').toBe(want.length);
-  let worst = -1;
-  let worstExcess = 0;
+  let worst = 0;
+  let margin = 0; // the worst element's |got − want| over its allowance: above 1 fails
+  let bad = 0;
   for (let i = 0; i < want.length; i++) {
-    const a = got[i];
-    const b = want[i];
-    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= atol + rtol * Math.abs(b) + (slack?.[i] ?? 0))) {
-      const excess = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b) - rtol * Math.abs(b) - (slack?.[i] ?? 0);
-      if (worst < 0 || excess > worstExcess) {
-        worst = i;
-        worstExcess = excess;
-      }
-    }
+    const r = marginOf(got[i], want[i], atol + rtol * Math.abs(want[i]) + (slack?.[i] ?? 0));
+    if (r > 1) bad++;
+    if (r > margin) [worst, margin] = [i, r];
   }
-  if (marginLog) logMargin(got, want, rtol, atol, slack);
-  if (worst >= 0) {
+  if (marginLog) logMargin(margin);
+  if (bad > 0) {
     const slackNote = slack ? `, slack ${slack[worst]}` : '';
-    expect.fail(`element ${worst}: got ${got[worst]}, want ${want[worst]} (rtol ${rtol}, atol ${atol}${slackNote}); ${countBad(got, want, rtol, atol, slack)} of ${want.length} elements off`);
+    expect.fail(`element ${worst}: got ${got[worst]}, want ${want[worst]} (rtol ${rtol}, atol ${atol}${slackNote}); ${bad} of ${want.length} elements off`);
   }
 }
 
+/** |a − b| / allowance, NaN where b is NaN: 0 when a is NaN too, else Infinity; above 1 (or infinite) = off */
+function marginOf(a: number, b: number, allowance: number): number {
+  if (Number.isNaN(b)) return Number.isNaN(a) ? 0 : Infinity;
+  const d = Math.abs(a - b);
+  if (!(d <= allowance)) return Number.isNaN(d) || allowance === 0 ? Infinity : d / allowance;
+  return allowance > 0 ? d / allowance : 0;
+}
+
 // Flake hunting: with WEBGRAD_TOLERANCE_LOG=FILE, every expectClose appends its test's name and
-// its margin, max |got − want| / (atol + rtol·|want|) (1 = at the tolerance), as a JSON line;
-// `node scripts/tolerance-margins.mjs FILE…` lists the tests that came closest to failing over
-// runs, where fresh random inputs will one day cross. Node and Deno only (a browser has no env).
+// its margin (1 = at the tolerance) as a JSON line; `node scripts/tolerance-margins.mjs FILE…`
+// lists the tests that came closest to failing over runs, where fresh random inputs will one day
+// cross. Node and Deno only (a browser has no env).
 const marginLogPath = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBGRAD_TOLERANCE_LOG;
 const marginLog: { appendFileSync(path: string, data: string): void } | null = marginLogPath
   ? await import(/* @vite-ignore */ ['node', 'fs'].join(':'))
   : null;
 
-function logMargin(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, slack?: ArrayLike<number>): void {
-  let margin = 0;
-  for (let i = 0; i < want.length; i++) {
-    const a = got[i];
-    const b = want[i];
-    if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue; // exact (also where the tolerance is 0)
-    const r = Number.isNaN(a) || Number.isNaN(b) ? Infinity : Math.abs(a - b) / (atol + rtol * Math.abs(b) + (slack?.[i] ?? 0));
-    if (!(r <= margin)) margin = r;
-  }
+function logMargin(margin: number): void {
   const state = expect.getState();
-  marginLog!.appendFileSync(marginLogPath!, `${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin, n: want.length })}\n`);
-}
-
-function countBad(got: ArrayLike<number>, want: ArrayLike<number>, rtol: number, atol: number, slack?: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < want.length; i++) {
-    const a = got[i];
-    const b = want[i];
-    if (Number.isNaN(b) ? !Number.isNaN(a) : !(Math.abs(a - b) <= atol + rtol * Math.abs(b) + (slack?.[i] ?? 0))) n++;
-  }
-  return n;
+  marginLog!.appendFileSync(marginLogPath!, `${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
 }
 
 let seedCounter = Date.now() % 100000;

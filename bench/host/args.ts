@@ -36,16 +36,18 @@ function atLeast(flag: string, n: number, min: number): number {
   return n;
 }
 
+/** a case by name or letter (a-e); throws CliError for anything else */
+export function caseNamed(s: string): CaseName {
+  const hit = CASE_NAMES.find((n) => n === s || CASES[n].letter === s);
+  if (!hit) throw new CliError(`--cases: unknown case '${s}' (${CASE_NAMES.join(', ')} or a-e)`);
+  return hit;
+}
+
 /** Parses the flags; throws CliError (help set for --help) on anything unknown or invalid. */
 export function parseHostArgs(argv: readonly string[]): HostArgs {
   const f = parseFlagsOrThrow(FLAGS, argv);
-  const cases = f.cases.map((s) => {
-    const hit = CASE_NAMES.find((n) => n === s || CASES[n].letter === s);
-    if (!hit) throw new CliError(`--cases: unknown case '${s}' (${CASE_NAMES.join(', ')} or a-e)`);
-    return hit;
-  });
   return {
-    cases,
+    cases: f.cases.map(caseNamed),
     steps: atLeast('steps', f.steps, 1),
     reps: atLeast('reps', f.reps, 1),
     warmup: atLeast('warmup', f.warmup, 2),

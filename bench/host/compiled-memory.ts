@@ -7,17 +7,23 @@
 //   node --import tsx bench/host/compiled-memory.ts [--cases a,d,e] [--json FILE]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as wg from '../../src/index.js';
 import { initNode } from '../../src/node.js';
-import { CASE_NAMES, CASES, type CaseName, buildCase, disposeCase } from './cases.js';
+import { parseFlags } from '../harness/cli.js';
+import { caseNamed } from './args.js';
+import { type CaseName, buildCase, disposeCase } from './cases.js';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: 'a,d,e' }, json: { type: 'string', default: 'bench/results/compiled-memory.json' } } });
-const cases = values.cases.split(',').map((s) => {
-  const hit = CASE_NAMES.find((n) => n === s || CASES[n].letter === s);
-  if (!hit) throw new Error(`--cases: unknown case '${s}' (${CASE_NAMES.join(', ')} or a-e)`);
-  return hit;
-});
+const values = parseFlags('npm run bench:memory --', {
+  cases: { kind: 'strings', default: ['a', 'd', 'e'], describe: 'which cases, as letters or names (bench/host/cases.ts)' },
+  json: { kind: 'string', default: 'bench/results/compiled-memory.json', describe: 'where the JSON goes' },
+}, { intro: "A compiled step's device memory on Dawn's Null backend: live, recording, pooled, after wg.trimPool()." });
+let cases: CaseName[];
+try {
+  cases = values.cases.map(caseNamed);
+} catch (e) {
+  console.error(`npm run bench:memory: ${(e as Error).message}`);
+  process.exit(2);
+}
 
 await initNode({ dawnFlags: ['backend=null'], matmulTuning: { tune: false } });
 const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
@@ -41,7 +47,8 @@ for (const name of cases) {
 console.log('Compiled step memory on Dawn Null, after 4 calls (MiB): live includes the recording\n');
 console.log('case                  live  recording  pooled  after trimPool');
 for (const r of rows) console.log(`${r.case.padEnd(18)} ${mib(r.liveBytes).padStart(7)} ${mib(r.recordingBytes).padStart(10)} ${mib(r.pooledBytes).padStart(7)} ${mib(r.afterTrimBytes).padStart(15)}`);
-mkdirSync(dirname(values.json), { recursive: true });
-writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
-console.log(`\nwrote ${values.json}`);
+const json = values.json!;
+mkdirSync(dirname(json), { recursive: true });
+writeFileSync(json, `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+console.log(`\nwrote ${json}`);
 wg.backend().destroy();

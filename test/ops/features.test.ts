@@ -5,7 +5,7 @@
 // and only the two bins they may fall in get that much slack; every other bin is held to the
 // tolerance. (Without it, ~1 run in 10 failed on lavapipe: seed 298505, hog 8×8 cells.)
 import { colorHistogram, hog } from '../../src/classic/index.js';
-import { hueOf } from '../../src/backend/cpu/features.js';
+import { greyAt, hueOf } from '../../src/backend/cpu/features.js';
 import type { Tensor } from '../../src/tensor.js';
 import { REDUCTION } from '../helpers.js';
 import { type KernelCase, kernelSuite, type TensorMaker } from '../classic/kernel-cases.js';
@@ -50,10 +50,7 @@ async function hogSlack(make: TensorMaker, shape: number[], cellSize = 8, bins =
   const [n, c, h, w] = shape;
   const src = await readAndFree(make.float(shape, 0, 1));
   const plane = h * w;
-  const grey = (i: number, y: number, x: number): number => {
-    const at = i * c * plane + y * w + x;
-    return c === 3 ? 0.299 * src[at] + 0.587 * src[at + plane] + 0.114 * src[at + 2 * plane] : src[at];
-  };
+  const grey = (i: number, y: number, x: number): number => greyAt(src, i * c * plane + y * w + x, plane, c);
   const [cellsY, cellsX] = [Math.floor(h / cellSize), Math.floor(w / cellSize)];
   const slack = new Float64Array(n * cellsY * cellsX * bins);
   for (let i = 0; i < n; i++) {

@@ -37,10 +37,7 @@ export function hog(images: Storage, count: number, channels: number, h: number,
   const plane = h * w;
   const cellsY = Math.floor(h / cellSize);
   const cellsX = Math.floor(w / cellSize);
-  const grey = (n: number, y: number, x: number): number => {
-    const at = n * channels * plane + y * w + x;
-    return channels === 3 ? 0.299 * src[at] + 0.587 * src[at + plane] + 0.114 * src[at + 2 * plane] : src[at];
-  };
+  const grey = (n: number, y: number, x: number): number => greyAt(src, n * channels * plane + y * w + x, plane, channels);
   for (let n = 0; n < count; n++) {
     for (let cy = 0; cy < cellsY; cy++) {
       for (let cx = 0; cx < cellsX; cx++) {
@@ -60,6 +57,11 @@ export function hog(images: Storage, count: number, channels: number, h: number,
       }
     }
   }
+}
+
+/** the grey value of the pixel at `at` (its first channel's index): 0.299 R + 0.587 G + 0.114 B, or the one channel */
+export function greyAt(src: ArrayLike<number>, at: number, plane: number, channels: number): number {
+  return channels === 3 ? 0.299 * src[at] + 0.587 * src[at + plane] + 0.114 * src[at + 2 * plane] : src[at];
 }
 
 /** unsigned orientation: atan2 folded into [0, π), split into `bins` equal bins (π itself is 0) */

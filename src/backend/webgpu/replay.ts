@@ -19,13 +19,20 @@ export interface CapturedTemporary extends Life {
   buffer: GPUBuffer;
 }
 
+/** the buffers one recorded command reads or writes */
+function buffersOf(c: Command): GPUBuffer[] {
+  if (c.kind === 'dispatch') return c.buffers.map((x) => x.buffer);
+  if (c.kind === 'copy') return [c.src, c.dst];
+  if (c.kind === 'upload') return [c.dst];
+  return [];
+}
+
 export class Capture {
   readonly commands: Command[] = [];
   /** buffers acquired from the pool while capturing */
   readonly acquired = new Set<GPUBuffer>();
   /** buffers freed while capturing, by size class: later allocations of the capture reuse them */
   private readonly free = new Map<number, GPUBuffer[]>();
-  private readonly classOf = new Map<GPUBuffer, number>();
   /** why the run cannot be replayed as it is (one-time work, replaced state), if so */
   unsteady: string | null = null;
   /** why the step cannot be compiled at all (a readback inside it) */
@@ -64,7 +71,6 @@ export class Capture {
     let list = this.free.get(cls);
     if (!list) this.free.set(cls, (list = []));
     list.push(buffer);
-    this.classOf.set(buffer, cls);
     const life = this.lives.get(buffer)?.at(-1);
     if (life) life.end = this.commands.length;
   }
@@ -77,23 +83,18 @@ export class Capture {
   temporaries(held: ReadonlyMap<GPUBuffer, number>): CapturedTemporary[] {
     const out: CapturedTemporary[] = [];
     for (const b of held.keys()) out.push(...(this.lives.get(b) ?? []));
-    const stretch = (b: GPUBuffer, i: number) => {
-      const list = this.lives.get(b);
-      if (!list || !held.has(b)) return;
-      let life = list[0];
-      for (const l of list) if (l.start <= i) life = l;
-      if (life.start > i) life.start = i;
-      if (life.end <= i) life.end = i + 1;
-    };
     this.commands.forEach((c, i) => {
-      if (c.kind === 'dispatch') for (const x of c.buffers) stretch(x.buffer, i);
-      else if (c.kind === 'copy') { stretch(c.src, i); stretch(c.dst, i); }
-      else if (c.kind === 'upload') stretch(c.dst, i);
+      for (const b of buffersOf(c)) {
+        if (!held.has(b)) continue;
+        const life = this.lifeAt(b, i) ?? this.lives.get(b)![0];
+        if (life.start > i) life.start = i;
+        if (life.end <= i) life.end = i + 1;
+      }
     });
     return out;
   }
 
-  /** the buffer a temporary's buffer stands for at command `i`: its life there */
+  /** the life of `buffer` that command `i` sees: the latest one begun by then */
   lifeAt(buffer: GPUBuffer, i: number): CapturedTemporary | undefined {
     const list = this.lives.get(buffer);
     if (!list) return undefined;
@@ -103,12 +104,7 @@ export class Capture {
   }
 
   private references(b: GPUBuffer): boolean {
-    for (const c of this.commands) {
-      if (c.kind === 'dispatch' && c.buffers.some((x) => x.buffer === b)) return true;
-      if (c.kind === 'copy' && (c.src === b || c.dst === b)) return true;
-      if (c.kind === 'upload' && c.dst === b) return true;
-    }
-    return false;
+    return this.commands.some((c) => buffersOf(c).includes(b));
   }
 
   /** buffers no storage uses at the end of the capture: the recording holds them */
@@ -120,13 +116,7 @@ export class Capture {
 
   /** every buffer the captured commands use */
   usedBuffers(): Set<GPUBuffer> {
-    const used = new Set<GPUBuffer>();
-    for (const c of this.commands) {
-      if (c.kind === 'dispatch') for (const x of c.buffers) used.add(x.buffer);
-      else if (c.kind === 'copy') { used.add(c.src); used.add(c.dst); }
-      else if (c.kind === 'upload') used.add(c.dst);
-    }
-    return used;
+    return new Set(this.commands.flatMap(buffersOf));
   }
 }
 
