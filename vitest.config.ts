@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { playwright } from '@vitest/browser-playwright';
@@ -27,6 +27,14 @@ const include = ['test/**/*.test.ts'];
 // test/reliability/node/ holds the Node-only reliability tests (child processes, files)
 const browserInclude = ['test/{ops,backend,autograd,compile,nn,optim,amp,classic,browser}/**/*.test.ts', 'test/reliability/*.test.ts', 'test/demo/parity.test.ts'];
 
+// Flake hunting in a browser (test/helpers.ts): a browser has no env and no files, so the
+// tolerance log's path is provided to the tests and each line comes back through this command.
+const toleranceLog = process.env.WEBGRAD_TOLERANCE_LOG;
+const browserToleranceLog = {
+  provide: { browserToleranceLog: toleranceLog !== undefined && toleranceLog !== '' },
+  commands: { appendToleranceLog: (_context: unknown, text: string) => appendFileSync(toleranceLog!, text) },
+};
+
 export default defineConfig({
   test: {
     testTimeout: 120_000,
@@ -51,7 +59,9 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          provide: browserToleranceLog.provide,
           browser: {
+            commands: browserToleranceLog.commands,
             enabled: true,
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromePath, args: WEBGPU_FLAGS } }),
@@ -68,7 +78,9 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          provide: browserToleranceLog.provide,
           browser: {
+            commands: browserToleranceLog.commands,
             enabled: true,
             headless: true,
             provider: puppeteerFirefox(),

@@ -1,6 +1,6 @@
 // Shared test harness: one suite body per device (describe.each(devices)), the float64 CPU
 // reference, NaN-poisoned outputs, and an allclose check that reports the worst element.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { createCpuBackend } from '../src/backend/cpu/index.js';
 import type { Backend } from '../src/backend/types.js';
 import { Random } from '../src/random.js';
@@ -107,7 +107,7 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, { r
     if (r > 1) bad++;
     if (r > margin) [worst, margin] = [i, r];
   }
-  if (marginLog) logMargin(margin);
+  if (appendMarginLine) logMargin(margin);
   if (bad > 0) {
     const slackNote = slack ? `, slack ${slack[worst]}` : '';
     expect.fail(`element ${worst}: got ${got[worst]}, want ${want[worst]} (rtol ${rtol}, atol ${atol}${slackNote}); ${bad} of ${want.length} elements off`);
@@ -125,15 +125,30 @@ function marginOf(a: number, b: number, allowance: number): number {
 // Flake hunting: with WEBGRAD_TOLERANCE_LOG=FILE, every expectClose appends its test's name and
 // its margin (1 = at the tolerance) as a JSON line; `node scripts/tolerance-margins.mjs FILE…`
 // lists the tests that came closest to failing over runs, where fresh random inputs will one day
-// cross. Node and Deno only (a browser has no env).
+// cross. Node and Deno append to the file; a browser has neither env nor files, so
+// vitest.config.ts provides `browserToleranceLog` and appends the lines it sends.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    browserToleranceLog?: boolean;
+  }
+}
 const marginLogPath = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.WEBGRAD_TOLERANCE_LOG;
-const marginLog: { appendFileSync(path: string, data: string): void } | null = marginLogPath
-  ? await import(/* @vite-ignore */ ['node', 'fs'].join(':'))
-  : null;
+const appendMarginLine: ((line: string) => void) | null = marginLogPath
+  ? await (async () => {
+    const fs = (await import(/* @vite-ignore */ ['node', 'fs'].join(':'))) as { appendFileSync(path: string, data: string): void };
+    return (line: string) => fs.appendFileSync(marginLogPath, line);
+  })()
+  : inject('browserToleranceLog') === true
+    ? await (async () => {
+      const { commands } = await import('vitest/browser');
+      const append = (commands as unknown as { appendToleranceLog(text: string): Promise<void> }).appendToleranceLog;
+      return (line: string) => void append(line);
+    })()
+    : null;
 
 function logMargin(margin: number): void {
   const state = expect.getState();
-  marginLog!.appendFileSync(marginLogPath!, `${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
+  appendMarginLine!(`${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
 }
 
 let seedCounter = Date.now() % 100000;
