@@ -107,7 +107,7 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, { r
     if (r > 1) bad++;
     if (r > margin) [worst, margin] = [i, r];
   }
-  if (appendMarginLine) logMargin(margin);
+  logMargin(margin);
   if (bad > 0) {
     const slackNote = slack ? `, slack ${slack[worst]}` : '';
     expect.fail(`element ${worst}: got ${got[worst]}, want ${want[worst]} (rtol ${rtol}, atol ${atol}${slackNote}); ${bad} of ${want.length} elements off`);
@@ -146,7 +146,9 @@ const appendMarginLine: ((line: string) => void) | null = marginLogPath
     })()
     : null;
 
-function logMargin(margin: number): void {
+/** Logs a check's margin (its error over its tolerance: above 1 fails) when the tolerance log is on. */
+export function logMargin(margin: number): void {
+  if (!appendMarginLine) return;
   const state = expect.getState();
   appendMarginLine!(`${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
 }

@@ -8,7 +8,7 @@ import { Random } from '../src/random.js';
 import { tidy } from '../src/runtime.js';
 import type { Tensor } from '../src/tensor.js';
 import { createCpuBackend } from '../src/backend/cpu/index.js';
-import { devices, ELEMENTWISE, expectClose, type Tolerance, useDevice, withTemporaryBackend } from './helpers.js';
+import { devices, ELEMENTWISE, expectClose, logMargin, type Tolerance, useDevice, withTemporaryBackend } from './helpers.js';
 
 export interface InputSpec {
   shape: number[];
@@ -103,6 +103,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
           dtype: spec.dtype,
         }));
         const r = gradcheck(c.fn, inputs, { tol: c.gradTol ?? 1e-6 });
+        logMargin(r.maxError / (c.gradTol ?? 1e-6));
         expect(r.maxError, `seed ${s}, worst ${JSON.stringify(r.worst)}`).toBeLessThanOrEqual(c.gradTol ?? 1e-6);
       });
     }
