@@ -27,13 +27,16 @@ const include = ['test/**/*.test.ts'];
 // test/reliability/node/ holds the Node-only reliability tests (child processes, files)
 const browserInclude = ['test/{ops,backend,autograd,compile,nn,optim,amp,classic,browser}/**/*.test.ts', 'test/reliability/*.test.ts', 'test/demo/parity.test.ts'];
 
+// One seed per run for every project's fresh random inputs (test/seeds.ts); WEBGRAD_TEST_SEED replays
+const testSeed = process.env.WEBGRAD_TEST_SEED ? Number(process.env.WEBGRAD_TEST_SEED) : Date.now() % 1_000_000;
+if (!Number.isSafeInteger(testSeed) || testSeed < 0) throw new Error(`WEBGRAD_TEST_SEED must be a non-negative integer, got '${process.env.WEBGRAD_TEST_SEED}'`);
+
 // Flake hunting in a browser (test/helpers.ts): a browser has no env and no files, so the
 // tolerance log's path is provided to the tests and each line comes back through this command.
 const toleranceLog = process.env.WEBGRAD_TOLERANCE_LOG;
-const browserToleranceLog = {
-  provide: { browserToleranceLog: toleranceLog !== undefined && toleranceLog !== '' },
-  commands: { appendToleranceLog: (_context: unknown, text: string) => appendFileSync(toleranceLog!, text) },
-};
+const browserCommands = { appendToleranceLog: (_context: unknown, text: string) => appendFileSync(toleranceLog!, text) };
+// what every project's tests read with inject()
+const provide = { testSeed, browserToleranceLog: toleranceLog !== undefined && toleranceLog !== '' };
 
 export default defineConfig({
   test: {
@@ -47,6 +50,7 @@ export default defineConfig({
           pool: 'forks',
           include,
           setupFiles: ['test/setup.ts'],
+          provide,
           exclude: ['test/browser/**'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -59,9 +63,9 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          provide: browserToleranceLog.provide,
+          provide,
           browser: {
-            commands: browserToleranceLog.commands,
+            commands: browserCommands,
             enabled: true,
             headless: true,
             provider: playwright({ launchOptions: { executablePath: chromePath, args: WEBGPU_FLAGS } }),
@@ -78,9 +82,9 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
-          provide: browserToleranceLog.provide,
+          provide,
           browser: {
-            commands: browserToleranceLog.commands,
+            commands: browserCommands,
             enabled: true,
             headless: true,
             provider: puppeteerFirefox(),

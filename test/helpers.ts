@@ -7,6 +7,7 @@ import { Random } from '../src/random.js';
 import { getBackend, hasBackend, setBackend, setPoisonOutputs } from '../src/runtime.js';
 import type { Tensor } from '../src/tensor.js';
 import '../src/ops/index.js';
+import { freshSeed } from './seeds.js';
 
 export type DeviceName = 'cpu' | 'webgpu';
 export const devices: DeviceName[] = ['cpu', 'webgpu'];
@@ -153,9 +154,8 @@ export function logMargin(margin: number): void {
   appendMarginLine!(`${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
 }
 
-let seedCounter = Date.now() % 100000;
-/** Fresh random data each run (the seed is printed on failure through the test name/log). */
-export function randomData(n: number, lo = -1, hi = 1, seed = seedCounter++): Float32Array {
+/** Fresh random data each run, the same in a replay (test/seeds.ts). */
+export function randomData(n: number, lo = -1, hi = 1, seed = freshSeed()): Float32Array {
   return new Random(seed).uniform(n, lo, hi);
 }
 

@@ -8,6 +8,7 @@ import { Random } from '../src/random.js';
 import { tidy } from '../src/runtime.js';
 import type { Tensor } from '../src/tensor.js';
 import { createCpuBackend } from '../src/backend/cpu/index.js';
+import { freshSeed } from './seeds.js';
 import { devices, ELEMENTWISE, expectClose, logMargin, type Tolerance, useDevice, withTemporaryBackend } from './helpers.js';
 
 export interface InputSpec {
@@ -31,7 +32,6 @@ export interface OpCase {
   gradTol?: number;
 }
 
-let seed = (Date.now() % 1_000_000) | 0;
 
 function makeData(spec: InputSpec, rng: Random): Float32Array | Int32Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
@@ -72,7 +72,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
     useDevice(device);
     for (const c of cases) {
       it(`${c.name}: forward${c.noGrad ? '' : ' and gradients'} match the float64 reference`, async () => {
-        const s = seed++;
+        const s = freshSeed();
         const data = c.inputs.map((spec, i) => makeData(spec, new Random(s * 31 + i)));
         const withGrad = !c.noGrad;
         const want = await withTemporaryBackend(createCpuBackend({ float64: true }), () => evaluate(c, data, withGrad));
@@ -85,7 +85,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
             // 1e-5 of the largest |gradient| (never below 1e-5); a fixed 1e-5 failed ~1 run in 6
             expectClose(g, want[i], i === 0 ? tol : { rtol: Math.max(tol.rtol, 1e-4), atol: Math.max(tol.atol, 1e-5, 1e-5 * maxAbs(want[i])) });
           } catch (e) {
-            throw new Error(`${i === 0 ? 'output' : `gradient of input ${i - 1}`} (seed ${s}): ${(e as Error).message}`);
+            throw new Error(`${i === 0 ? 'output' : `gradient of input ${i - 1}`} (input seed ${s}): ${(e as Error).message}`);
           }
         });
       });
@@ -95,7 +95,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
   describe(`${family}: finite-difference gradient checks (float64 CPU)`, () => {
     for (const c of cases.filter((x) => !x.noGrad)) {
       it(c.name, () => {
-        const s = seed++;
+        const s = freshSeed();
         const rng = new Random(s);
         const inputs = c.inputs.map((spec) => ({
           data: Array.from(makeData(spec, rng)),
@@ -104,7 +104,7 @@ export function opSuite(family: string, cases: OpCase[]): void {
         }));
         const r = gradcheck(c.fn, inputs, { tol: c.gradTol ?? 1e-6 });
         logMargin(r.maxError / (c.gradTol ?? 1e-6));
-        expect(r.maxError, `seed ${s}, worst ${JSON.stringify(r.worst)}`).toBeLessThanOrEqual(c.gradTol ?? 1e-6);
+        expect(r.maxError, `input seed ${s}, worst ${JSON.stringify(r.worst)}`).toBeLessThanOrEqual(c.gradTol ?? 1e-6);
       });
     }
   });

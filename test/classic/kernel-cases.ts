@@ -6,6 +6,7 @@ import { tensor } from '../../src/creation.js';
 import { Random } from '../../src/random.js';
 import type { Tensor } from '../../src/tensor.js';
 import { conform, devices, type Tolerance, useDevice } from '../helpers.js';
+import { freshSeed } from '../seeds.js';
 
 export interface KernelCase {
   name: string;
@@ -31,20 +32,17 @@ function maker(seed: number): TensorMaker {
   };
 }
 
-// fresh inputs every run; WEBGRAD_TEST_SEED=S replays a run whose failure printed seed S for its first case
-const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-let seed = env?.WEBGRAD_TEST_SEED ? Number(env.WEBGRAD_TEST_SEED) : Date.now() % 1_000_000;
 
 export function kernelSuite(family: string, cases: KernelCase[]): void {
   describe.each(devices)(`${family} on %s`, (device) => {
     useDevice(device);
     for (const c of cases) {
       it(`${c.name} matches the float64 reference`, async () => {
-        const s = seed++;
+        const s = freshSeed();
         try {
           await conform(() => c.fn(maker(s)), c.tol, c.slack && (await c.slack(maker(s))));
         } catch (e) {
-          throw new Error(`seed ${s}: ${(e as Error).message}`);
+          throw new Error(`input seed ${s}: ${(e as Error).message}`);
         }
       });
     }

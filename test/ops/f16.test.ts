@@ -12,6 +12,7 @@ import { Random } from '../../src/random.js';
 import { getBackend, tidy } from '../../src/runtime.js';
 import type { Tensor } from '../../src/tensor.js';
 import { devices, expectClose, reference, type Tolerance, useDevice } from '../helpers.js';
+import { freshSeed } from '../seeds.js';
 
 const ULP_MIN = 2 ** -24; // the smallest subnormal half
 
@@ -93,7 +94,6 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
       await body();
     });
   };
-  let seed = Date.now() % 100000;
 
   cases('creation, cast both ways, readback as float32 values rounded to float16', async () => {
     const raw = [1, 0.1, -3.14159, 65519, 65520, -1e6, 1e-8, 2 ** -24, NaN, -0, 2049];
@@ -115,7 +115,7 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
   });
 
   cases('random data: float16 = round(float32) on the device too', async () => {
-    const d = data(1029, seed++, -70000, 70000);
+    const d = data(1029, freshSeed(), -70000, 70000);
     expect(Array.from(await f16(d, [1029]).data())).toEqual(Array.from(d, (v) => Math.fround(roundToHalf(v))));
   });
 
@@ -137,7 +137,7 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
   };
 
   cases('elementwise: unary ops (float16 in and out, f32 arithmetic)', async () => {
-    const d = data(257, seed++);
+    const d = data(257, freshSeed());
     for (const op of ['neg', 'exp', 'tanh', 'relu', 'sigmoid', 'gelu', 'square'] as const) {
       await conform16(() => (f16(d, [257]) as unknown as Record<string, () => Tensor>)[op](), ELEM16);
     }
@@ -146,8 +146,8 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
   });
 
   cases('elementwise: binary with broadcasting, comparisons, where', async () => {
-    const a = data(33 * 7, seed++);
-    const b = data(7, seed++, 0.5, 2);
+    const a = data(33 * 7, freshSeed());
+    const b = data(7, freshSeed(), 0.5, 2);
     for (const op of ['add', 'sub', 'mul', 'div', 'maximum', 'pow'] as const)
       await conform16(() => f16(a, [33, 7]).abs()[op](f16(b, [7])), ELEM16);
     await conform16(() => f16(a, [33, 7]).greater(f16(b, [7]).sub(1)), ELEM16);
@@ -161,7 +161,7 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
   });
 
   cases('reduce: sum / mean accumulate in f32, max / argmax exact', async () => {
-    const d = data(5 * 257 * 3, seed++);
+    const d = data(5 * 257 * 3, freshSeed());
     await conform16(() => f16(d, [5, 257, 3]).sum(1), sum16(257, 2));
     await conform16(() => f16(d, [5, 257, 3]).sum(), sum16(3855, 2));
     await conform16(() => f16(d, [5, 257, 3]).mean([0, 2]), sum16(15, 2));
@@ -172,35 +172,35 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
 
   cases('matmul: f16 inputs, f32 accumulation, f16 output (odd sizes, transposed, batched)', async () => {
     for (const [m, k, n] of [[1, 1, 1], [33, 129, 7], [64, 32, 64], [7, 257, 33]]) {
-      const a = data(m * k, seed++);
-      const b = data(k * n, seed++);
+      const a = data(m * k, freshSeed());
+      const b = data(k * n, freshSeed());
       await conform16(() => f16(a, [m, k]).matmul(f16(b, [k, n])), sum16(k, 4));
       await conform16(() => f16(a, [m, k]).matmul(f16(b, [n, k]), { transB: true }), sum16(k, 4));
     }
-    const a = data(3 * 9 * 17, seed++);
-    const b = data(17 * 12, seed++);
+    const a = data(3 * 9 * 17, freshSeed());
+    const b = data(17 * 12, freshSeed());
     await conform16(() => f16(a, [3, 9, 17]).matmul(f16(b, [17, 12])), sum16(17, 4));
     expect(() => f16(a, [3 * 9, 17]).matmul(tensor(b, [17, 12]))).toThrow(/matmul: dtypes float16 and float32 differ/);
   });
 
   cases('conv2d: im2col + f16 matmul with bias and fused ReLU; grouped (widened) conv', async () => {
-    const x = data(2 * 3 * 9 * 8, seed++);
-    const w = data(4 * 3 * 3 * 3, seed++);
-    const b = data(4, seed++);
+    const x = data(2 * 3 * 9 * 8, freshSeed());
+    const w = data(4 * 3 * 3 * 3, freshSeed());
+    const b = data(4, freshSeed());
     const k = 3 * 3 * 3;
     await conform16(() => conv2d(f16(x, [2, 3, 9, 8]), f16(w, [4, 3, 3, 3]), f16(b, [4]), { padding: 1 }), sum16(k + 1, 4));
     await conform16(() => conv2d(f16(x, [2, 3, 9, 8]), f16(w, [4, 3, 3, 3]), f16(b, [4]), { stride: 2, activation: 'relu' }), sum16(k + 1, 4));
-    const wg = data(6 * 1 * 3 * 3, seed++);
+    const wg = data(6 * 1 * 3 * 3, freshSeed());
     await conform16(() => conv2d(f16(x, [2, 3, 9, 8]), f16(wg, [6, 1, 3, 3]), null, { groups: 3, padding: 1 }), sum16(9, 4));
   });
 
   cases('ops without an f16 kernel run on float32 copies and return float16 (softmax)', async () => {
-    const d = data(6 * 11, seed++);
+    const d = data(6 * 11, freshSeed());
     await conform16(() => f16(d, [6, 11]).softmax(-1), ELEM16);
   });
 
   cases('safetensors F16: written as 2-byte halves, read back as float16 (keepFloat16) or float32', async () => {
-    const d = data(37, seed++);
+    const d = data(37, freshSeed());
     const bytes = await toSafetensors({ h: f16(d, [37]), f: tensor(d, [37]) });
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + Number(new DataView(bytes.buffer).getBigUint64(0, true)))));
     expect(header.h.dtype).toBe('F16');
@@ -216,7 +216,7 @@ describe.each(devices)('float16 tensors and kernels on %s', (device) => {
 
   cases('no leaks: a float16 step frees its temporaries', async () => {
     const be = getBackend();
-    const x = f16(data(64, seed++), [8, 8]);
+    const x = f16(data(64, freshSeed()), [8, 8]);
     tidy(() => { x.matmul(x).softmax(-1).sum(); });
     await be.flush();
     const before = be.stats().liveStorages;
