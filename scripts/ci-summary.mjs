@@ -40,8 +40,11 @@ function failedTestLines(project, report) {
     for (const t of file.assertionResults ?? []) {
       if (t.status !== 'failed') continue;
       lines.push(`${project}: FAILED ${relativeName(file.name)} > ${t.fullName ?? t.title}`);
-      const message = (t.failureMessages ?? [])[0] ?? '';
-      for (const l of message.split('\n').filter((x) => x.trim() !== '').slice(0, 4)) lines.push(`    ${l.slice(0, 300)}`);
+      // the message's lines (at most 4), then the stack's first frame: where it failed
+      const message = ((t.failureMessages ?? [])[0] ?? '').split('\n').filter((x) => x.trim() !== '');
+      const firstFrame = message.findIndex((l) => /^\s*at /.test(l));
+      const text = firstFrame < 0 ? message.slice(0, 4) : [...message.slice(0, Math.min(firstFrame, 4)), message[firstFrame]];
+      for (const l of text) lines.push(`    ${l.slice(0, 300)}`);
     }
   }
   return lines;
