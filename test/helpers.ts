@@ -7,7 +7,7 @@ import { Random } from '../src/random.js';
 import { getBackend, hasBackend, setBackend, setPoisonOutputs } from '../src/runtime.js';
 import type { Tensor } from '../src/tensor.js';
 import '../src/ops/index.js';
-import { freshSeed } from './seeds.js';
+import { freshSeed, runSeed } from './seeds.js';
 
 export type DeviceName = 'cpu' | 'webgpu';
 export const devices: DeviceName[] = ['cpu', 'webgpu'];
@@ -151,7 +151,7 @@ const appendMarginLine: ((line: string) => void) | null = marginLogPath
 export function logMargin(margin: number): void {
   if (!appendMarginLine) return;
   const state = expect.getState();
-  appendMarginLine!(`${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin })}\n`);
+  appendMarginLine!(`${JSON.stringify({ file: state.testPath, test: state.currentTestName, margin, seed: runSeed })}\n`);
 }
 
 /** Fresh random data each run, the same in a replay (test/seeds.ts). */
