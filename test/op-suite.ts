@@ -38,7 +38,6 @@ export interface OpCase {
   gradEps?: number;
 }
 
-
 function makeData(spec: InputSpec, rng: Random): Float32Array | Int32Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
   const [lo, hi] = spec.range ?? (spec.dtype === 'int32' ? [0, 10] : [-2, 2]);

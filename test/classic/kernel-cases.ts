@@ -32,7 +32,6 @@ function maker(seed: number): TensorMaker {
   };
 }
 
-
 export function kernelSuite(family: string, cases: KernelCase[]): void {
   describe.each(devices)(`${family} on %s`, (device) => {
     useDevice(device);
