@@ -10,7 +10,7 @@ import { type ConvAlgorithm, conv2d, conv2dBackwardInput, conv2dBackwardWeight }
 import { setMaxColumnBytes } from '../../src/backend/webgpu/im2col.js';
 import type { WebGPUBackend } from '../../src/backend/webgpu/index.js';
 import { convArgs, pair } from '../../src/ops/conv.js';
-import { backendFor, ELEMENTWISE, expectClose, randomData, REDUCTION } from '../helpers.js';
+import { backendFor, expectClose, randomData, REDUCTION } from '../helpers.js';
 
 interface Geometry {
   name: string;
@@ -74,8 +74,10 @@ describe.each(GEOMETRIES)('im2col family: $name', (g) => {
     await compare([randomData(xSize)], columnCount(a), (be, [x], out) => be.im2col(x, out, a), { rtol: 0, atol: 0 });
   });
 
+  // col2im adds up to kh·kw columns into each pixel: a float32 sum, held to the reduction tolerance
+  // (at the elementwise one, a pixel whose 25 terms nearly cancel reached 0.52 of it on the 5×5 case)
   it('col2im matches the reference', async () => {
-    await compare([randomData(columnCount(a))], xSize, (be, [cols], out) => be.col2im(cols, out, a), ELEMENTWISE);
+    await compare([randomData(columnCount(a))], xSize, (be, [cols], out) => be.col2im(cols, out, a), REDUCTION);
   });
 
   const algorithms: ConvAlgorithm[] = a.groups === 1 ? ['im2colGemm', 'implicitGemm'] : ['implicitGemm'];
