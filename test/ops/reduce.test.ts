@@ -9,7 +9,10 @@ const cases: OpCase[] = [
   { name: 'sum axis 0 [129, 7]', inputs: [{ shape: [129, 7] }], fn: (x) => x.sum(0), tol: T },
   { name: 'sum axis -1 keepdim [7, 257]', inputs: [{ shape: [7, 257] }], fn: (x) => x.sum(-1, true), tol: T },
   { name: 'sum axes [0, 2] [3, 5, 7]', inputs: [{ shape: [3, 5, 7] }], fn: (x) => x.sum([0, 2]), tol: T },
-  { name: 'sum large [1, 70000]', inputs: [{ shape: [1, 70000] }], fn: (x) => x.sum(1), tol: T },
+  // 70000 terms uniform in [-2, 2]: a typical sum is ~√(70000·4/3) ≈ 305, and its float32 error
+  // (~1e-4 on wgpu) does not shrink when a draw cancels to near 0 (Deno failed at −0.27, input seed
+  // 964350): allow 1e-5 of the typical magnitude
+  { name: 'sum large [1, 70000]', inputs: [{ shape: [1, 70000] }], fn: (x) => x.sum(1), tol: T, outputAtol: 1e-5 * Math.sqrt((70000 * 4) / 3) },
   { name: 'mean axis 1 [7, 33]', inputs: [{ shape: [7, 33] }], fn: (x) => x.mean(1), tol: T },
   { name: 'max axis 1 [7, 33]', inputs: [{ shape: [7, 33] }], fn: (x) => x.max(1), tol: T },
   { name: 'min axis 0 [33, 7]', inputs: [{ shape: [33, 7] }], fn: (x) => x.min(0), tol: T },
